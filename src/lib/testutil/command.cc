@@ -1,0 +1,92 @@
+#include "testutil/command.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+namespace sztp::testutil {
+
+CommandResult runCommand(const std::vector<std::string>& argv, int timeoutSeconds) {
+  CommandResult result;
+  int pipeFds[2];
+  if (argv.empty() || pipe2(pipeFds, O_CLOEXEC) != 0) {
+    return result;
+  }
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(pipeFds[0]);
+    close(pipeFds[1]);
+    return result;
+  }
+  if (pid == 0) {
+    dup2(pipeFds[1], STDOUT_FILENO);
+    dup2(pipeFds[1], STDERR_FILENO);
+    std::vector<char*> args;
+    for (const auto& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(pipeFds[1]);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
+  bool killed = false;
+  char buffer[4096];
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      kill(pid, SIGKILL);
+      killed = true;
+      break;
+    }
+    pollfd fd{pipeFds[0], POLLIN, 0};
+    if (poll(&fd, 1, static_cast<int>(left.count())) <= 0) {
+      continue;
+    }
+    const ssize_t n = read(pipeFds[0], buffer, sizeof buffer);
+    if (n <= 0) {
+      break;
+    }
+    result.output.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(pipeFds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!killed && WIFEXITED(status)) {
+    result.exitCode = WEXITSTATUS(status);
+  } else if (killed) {
+    result.output += "\n[killed after " + std::to_string(timeoutSeconds) + " s]";
+  }
+  return result;
+}
+
+bool haveProgram(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path != nullptr ? path : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (access((std::filesystem::path(dir) / program).c_str(), X_OK) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string binaryPath(const std::string& name) {
+#ifdef SZTP_BINARY_DIR
+  return std::string(SZTP_BINARY_DIR) + "/bin/" + name;
+#else
+  return name;
+#endif
+}
+
+}  // namespace sztp::testutil
