@@ -70,12 +70,12 @@ Result<RedirectInformation> readRedirect(Node& node) {
     }
     info.bootstrapServers.push_back(std::move(*server));
   }
+  SZTP_TRY(node.finish());
   if (info.bootstrapServers.empty()) {
     // min-elements 1; libyang leaves this unchecked in yang-data (checklist §4).
     return nodeError(CodecErrc::ConstraintViolation, node.path() + "/bootstrap-server",
                      "min-elements 1: at least one bootstrap server is required (A14)");
   }
-  SZTP_TRY(node.finish());
   return info;
 }
 

@@ -76,14 +76,10 @@ Result<Node> Node::fromJson(const Json& object, std::string path, YangModule mod
       child.name = key.substr(colon + 1);
       child.module = moduleByName(child.written);
     }
+    // "name" and "module:name" for the same node are caught as duplicates
+    // when the node is asked for (the exact same member twice never gets
+    // here: parseJsonDocument refuses it).
     child.json = &it.value();
-    for (const auto& other : node.children_) {
-      if (other.module && child.module && other.module->name == child.module->name &&
-          other.name == child.name) {
-        return nodeError(CodecErrc::DuplicateNode, node.childPath(child.name, *child.module),
-                         "the node appears twice (once module-qualified, once not)");
-      }
-    }
     node.children_.push_back(std::move(child));
   }
   return node;
@@ -101,8 +97,7 @@ Result<Node> Node::fromXml(pugi::xml_node element, std::string path, YangModule 
   for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
     if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
       if (!isXmlSpaceOnly(child.value())) {
-        return nodeError(CodecErrc::InvalidValue, node.path_,
-                         "text content is not allowed in a container or list entry");
+        node.strayText_ = true;  // reported by finish(), once the list key is known
       }
       continue;
     }
@@ -180,6 +175,9 @@ Result<std::vector<LeafValue>> Node::leafList(std::string_view name, const YangM
     if (found.empty()) {
       return values;
     }
+    if (found.size() > 1) {
+      return nodeError(CodecErrc::DuplicateNode, path, "the leaf-list appears more than once");
+    }
     const Json& array = *children_[found.front()].json;
     if (!array.is_array()) {
       return nodeError(CodecErrc::InvalidValue, path,
@@ -239,6 +237,9 @@ Result<std::vector<Node>> Node::list(std::string_view name, const YangModule* mo
   if (isJson_) {
     if (found.empty()) {
       return entries;
+    }
+    if (found.size() > 1) {
+      return nodeError(CodecErrc::DuplicateNode, path, "the list appears more than once");
     }
     const Json& array = *children_[found.front()].json;
     if (!array.is_array()) {
@@ -305,6 +306,10 @@ void Node::setKey(std::string_view keyName, std::string_view keyValue) {
 }
 
 Status Node::finish() const {
+  if (strayText_) {
+    return nodeError(CodecErrc::InvalidValue, path_,
+                     "text content is not allowed in a container or list entry");
+  }
   for (const auto& child : children_) {
     if (child.known) {
       continue;
@@ -355,6 +360,7 @@ Result<std::vector<Node>> Document::topLevel(const YangModule& module,
   // Classifies one top-level node; returns the error for a wrong one.
   const auto check = [&](const std::optional<YangModule>& found, std::string_view written,
                          std::string_view name) -> Status {
+    const bool json = encoding_ == Encoding::Json;
     std::string expected;
     for (const auto wanted : names) {
       expected += (expected.empty() ? "" : " or ") + topPath(module, wanted);
@@ -372,8 +378,14 @@ Result<std::vector<Node>> Document::topLevel(const YangModule& module,
       return nodeError(CodecErrc::UnexpectedDocument, topPath(*found, name),
                        "this is a different artifact; expected " + expected);
     }
-    return nodeError(CodecErrc::UnknownNode, "/" + std::string(written) + ":" + std::string(name),
-                     "unknown module or namespace; expected " + expected);
+    if (json) {
+      return nodeError(CodecErrc::UnknownNode, "/" + std::string(written) + ":" + std::string(name),
+                       "unknown module '" + std::string(written) + "'; expected " + expected);
+    }
+    return nodeError(CodecErrc::UnknownNode, "/" + std::string(name),
+                     (written.empty() ? std::string("the element is in no namespace")
+                                      : "unknown namespace '" + std::string(written) + "'") +
+                         "; expected " + expected);
   };
 
   std::vector<Node> nodes;

@@ -94,6 +94,7 @@ class Node {
   std::string basePath_;  ///< Path without the list predicate.
   YangModule module_;
   bool isJson_ = true;
+  bool strayText_ = false;
   std::vector<Child> children_;
 };
 
