@@ -298,6 +298,10 @@ Result<std::optional<std::string>> Node::anydata(std::string_view name,
   if (auto ok = checkNoAttributes(child.xml, path); !ok) {
     return std::move(ok).error();
   }
+  if (!isElementContent(child.xml)) {
+    return nodeError(CodecErrc::InvalidValue, path,
+                     "anydata holds data nodes (elements), not text");
+  }
   return std::optional<std::string>(innerXml(child.xml));
 }
 

@@ -16,13 +16,15 @@ struct OutNodeAccess {
 
 namespace {
 
-// An XML fragment is emitted only if it parses on its own, so that a hand-made
-// or foreign errorInfo can never break the surrounding document.
+// An XML anydata fragment is emitted only if it parses on its own and holds
+// elements (as the reader requires), so that a hand-made or foreign errorInfo,
+// e.g. JSON text, can never break or alter the surrounding document.
 bool isWellFormedFragment(const std::string& fragment) {
   ParseLimits limits;
   limits.maxBytes = std::numeric_limits<std::size_t>::max();
   limits.maxDepth = 1024;
-  return parseXmlDocument("<fragment>" + fragment + "</fragment>", limits).ok();
+  auto parsed = parseXmlDocument("<fragment>" + fragment + "</fragment>", limits);
+  return parsed.ok() && isElementContent((*parsed)->root);
 }
 
 }  // namespace

@@ -74,6 +74,9 @@ Status preScan(std::string_view text, std::size_t maxDepth) {
   while (i < text.size()) {
     const char c = text[i];
     if (c == '&') {
+      if (depth == 0) {
+        return malformed("text outside the root element at byte " + std::to_string(i));
+      }
       auto next = checkReference(text, i);
       if (!next) {
         return std::move(next).error();
@@ -82,6 +85,9 @@ Status preScan(std::string_view text, std::size_t maxDepth) {
       continue;
     }
     if (c != '<') {
+      if (depth == 0 && !isXmlSpace(c)) {
+        return malformed("text outside the root element at byte " + std::to_string(i));
+      }
       ++i;
       continue;
     }
@@ -421,6 +427,19 @@ std::string innerXml(pugi::xml_node element) {
   const auto bindings = bindingsInScope(element);
   appendContent(out, element, &bindings);
   return out;
+}
+
+bool isElementContent(pugi::xml_node element) {
+  for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
+    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+      for (const char* p = child.value(); *p != '\0'; ++p) {
+        if (!isXmlSpace(*p)) {
+          return false;
+        }
+      }
+    }
+  }
+  return true;
 }
 
 std::string escapeXmlText(std::string_view text) {

@@ -46,6 +46,10 @@ XmlName resolveElementName(pugi::xml_node element);
 /// escaped so that re-parsing yields the same characters. Used for anydata.
 std::string innerXml(pugi::xml_node element);
 
+/// True when the content of `element` is child elements and whitespace only
+/// (what a YANG anydata node holds).
+bool isElementContent(pugi::xml_node element);
+
 /// Escapes text content for XML output (&, <, > and carriage return).
 std::string escapeXmlText(std::string_view text);
 
