@@ -29,13 +29,18 @@ function(sztp_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS ${name})
+  endif()
   add_executable(${name} ${ARG_SOURCES})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_link_libraries(${name} PRIVATE sztp_options ${ARG_DEPS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
     SZTP_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     SZTP_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  # The program name prefixes each case, so `ctest -R dhcp` finds all of dhcp_test.
   gtest_discover_tests(${name}
+    TEST_PREFIX "${name}."
     PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
     DISCOVERY_TIMEOUT 60)
 endfunction()

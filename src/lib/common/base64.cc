@@ -23,7 +23,9 @@ constexpr std::array<int, 256> makeDecodeTable() {
 
 constexpr auto kDecode = makeDecodeTable();
 
-bool isWhitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isWhitespace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 }  // namespace
 
@@ -66,9 +68,8 @@ Result<Bytes> base64Decode(std::string_view text, bool allowWhitespace) {
     text = compact;
   }
   if (text.size() % 4 != 0) {
-    return Error(CodecErrc::InvalidValue,
-                 "base64 length " + std::to_string(text.size()) +
-                     " is not a multiple of 4 (padding is required)");
+    return Error(CodecErrc::InvalidValue, "base64 length " + std::to_string(text.size()) +
+                                              " is not a multiple of 4 (padding is required)");
   }
   Bytes out;
   out.reserve(text.size() / 4 * 3);
@@ -88,9 +89,9 @@ Result<Bytes> base64Decode(std::string_view text, bool allowWhitespace) {
       }
       v[k] = kDecode[static_cast<unsigned char>(c)];
       if (v[k] < 0) {
-        return Error(CodecErrc::InvalidValue,
-                     "base64 contains a character outside the alphabet at offset " +
-                         std::to_string(i + k));
+        return Error(
+            CodecErrc::InvalidValue,
+            "base64 contains a character outside the alphabet at offset " + std::to_string(i + k));
       }
     }
     const std::uint32_t n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];

@@ -23,9 +23,8 @@ bool digits(std::string_view text, std::size_t pos, std::size_t count, int& out)
 }
 
 Error invalid(std::string_view text, std::string_view why) {
-  return Error(CodecErrc::InvalidValue,
-               "'" + std::string(text.substr(0, 64)) + "' is not a date-and-time: " +
-                   std::string(why));
+  return Error(CodecErrc::InvalidValue, "'" + std::string(text.substr(0, 64)) +
+                                            "' is not a date-and-time: " + std::string(why));
 }
 
 }  // namespace
@@ -67,7 +66,8 @@ Result<DateTime> parseDateTime(std::string_view text) {
     return invalid(text, "unexpected characters after the time-zone");
   }
   using namespace std::chrono;
-  const year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+  const year_month_day date{std::chrono::year(year),
+                            std::chrono::month(static_cast<unsigned>(month)),
                             std::chrono::day(static_cast<unsigned>(day))};
   if (!date.ok()) {
     return invalid(text, "the date does not exist");
@@ -76,8 +76,8 @@ Result<DateTime> parseDateTime(std::string_view text) {
   if (hour > 23 || minute > 59 || second > 60) {
     return invalid(text, "hour, minute or second out of range");
   }
-  const auto instant = sys_days(date) + hours(hour) + minutes(minute) + seconds(second) -
-                       minutes(offsetMinutes);
+  const auto instant =
+      sys_days(date) + hours(hour) + minutes(minute) + seconds(second) - minutes(offsetMinutes);
   return DateTime{time_point_cast<seconds>(instant), std::string(text)};
 }
 
@@ -95,6 +95,8 @@ std::string formatDateTime(TimePoint time) {
   return buffer;
 }
 
-DateTime DateTime::at(TimePoint time) { return DateTime{time, formatDateTime(time)}; }
+DateTime DateTime::at(TimePoint time) {
+  return DateTime{time, formatDateTime(time)};
+}
 
 }  // namespace sztp

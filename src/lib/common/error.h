@@ -42,8 +42,7 @@ class ReasonCategory : public std::error_category {
 /// subject, an OpenSSL verify string).
 class Error {
  public:
-  Error(std::error_code code, std::string detail = {})
-      : code_(code), detail_(std::move(detail)) {}
+  Error(std::error_code code, std::string detail = {}) : code_(code), detail_(std::move(detail)) {}
 
   const std::error_code& code() const noexcept { return code_; }
   const std::string& detail() const noexcept { return detail_; }

@@ -85,8 +85,7 @@ Result<Bytes> hexDecodeLenient(std::string_view text) {
     }
     const int v = nibble(c);
     if (v < 0) {
-      return Error(CodecErrc::InvalidValue,
-                   "not a hex digit at offset " + std::to_string(i));
+      return Error(CodecErrc::InvalidValue, "not a hex digit at offset " + std::to_string(i));
     }
     if (pending < 0) {
       pending = v;

@@ -16,11 +16,11 @@ class [[nodiscard]] Result {
  public:
   using value_type = T;
 
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT implicit
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT implicit
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT implicit
   template <class E>
-    requires std::is_error_code_enum_v<E>
-  Result(E code) : state_(std::in_place_index<1>, Error(make_error_code(code))) {}  // NOLINT
+  requires std::is_error_code_enum_v<E> Result(E code)
+      : state_(std::in_place_index<1>, Error(make_error_code(code))) {}  // NOLINT
 
   bool ok() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
@@ -48,8 +48,8 @@ class [[nodiscard]] Result<void> {
   Result() = default;
   Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT implicit
   template <class E>
-    requires std::is_error_code_enum_v<E>
-  Result(E code) : error_(make_error_code(code)), ok_(false) {}  // NOLINT implicit
+  requires std::is_error_code_enum_v<E> Result(E code)
+      : error_(make_error_code(code)), ok_(false) {}  // NOLINT implicit
 
   bool ok() const noexcept { return ok_; }
   explicit operator bool() const noexcept { return ok_; }

@@ -11,7 +11,9 @@ using namespace detail;
 
 namespace {
 
-std::shared_ptr<X509> share(X509* cert) { return std::shared_ptr<X509>(cert, X509_free); }
+std::shared_ptr<X509> share(X509* cert) {
+  return std::shared_ptr<X509>(cert, X509_free);
+}
 
 std::optional<std::string> nameEntry(const X509_NAME* name, int nid) {
   const int index = X509_NAME_get_index_by_NID(name, nid, -1);
@@ -104,8 +106,12 @@ std::string Certificate::toPem() const {
   return toString(bioContents(bio.get()));
 }
 
-std::string Certificate::subject() const { return nameToString(X509_get_subject_name(cert_.get())); }
-std::string Certificate::issuer() const { return nameToString(X509_get_issuer_name(cert_.get())); }
+std::string Certificate::subject() const {
+  return nameToString(X509_get_subject_name(cert_.get()));
+}
+std::string Certificate::issuer() const {
+  return nameToString(X509_get_issuer_name(cert_.get()));
+}
 
 std::optional<std::string> Certificate::subjectSerialNumber() const {
   return nameEntry(X509_get_subject_name(cert_.get()), NID_serialNumber);
@@ -119,8 +125,12 @@ std::string Certificate::serialNumberHex() const {
   return integerToHex(X509_get0_serialNumber(cert_.get()));
 }
 
-TimePoint Certificate::notBefore() const { return toTimePoint(X509_get0_notBefore(cert_.get())); }
-TimePoint Certificate::notAfter() const { return toTimePoint(X509_get0_notAfter(cert_.get())); }
+TimePoint Certificate::notBefore() const {
+  return toTimePoint(X509_get0_notBefore(cert_.get()));
+}
+TimePoint Certificate::notAfter() const {
+  return toTimePoint(X509_get0_notAfter(cert_.get()));
+}
 
 std::optional<Bytes> Certificate::subjectKeyIdentifier() const {
   const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(cert_.get());
@@ -155,9 +165,13 @@ std::optional<unsigned> Certificate::keyUsage() const {
   return static_cast<unsigned>(usage);
 }
 
-bool Certificate::isCa() const { return X509_check_ca(cert_.get()) != 0; }
+bool Certificate::isCa() const {
+  return X509_check_ca(cert_.get()) != 0;
+}
 
-bool Certificate::isSelfSigned() const { return X509_self_signed(cert_.get(), 0) == 1; }
+bool Certificate::isSelfSigned() const {
+  return X509_self_signed(cert_.get(), 0) == 1;
+}
 
 std::vector<std::string> Certificate::subjectAltNames() const {
   std::vector<std::string> out;
@@ -177,8 +191,8 @@ std::vector<std::string> Certificate::subjectAltNames() const {
       const int len = ASN1_STRING_length(ip);
       std::string formatted;
       if (len == 4) {
-        formatted = std::to_string(d[0]) + "." + std::to_string(d[1]) + "." +
-                    std::to_string(d[2]) + "." + std::to_string(d[3]);
+        formatted = std::to_string(d[0]) + "." + std::to_string(d[1]) + "." + std::to_string(d[2]) +
+                    "." + std::to_string(d[3]);
       } else {
         // Uncompressed RFC 4291 groups; enough for display.
         static constexpr char kHex[] = "0123456789abcdef";

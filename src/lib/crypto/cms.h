@@ -98,7 +98,8 @@ Result<VerifiedContent> verifySignedBy(ByteView der, const Certificate& signer,
 /// Verifies a SignedData whose signer must chain to `anchors` (D23): the same
 /// structural rules as verifySignedBy, the signer certificate looked up among
 /// the certificates in the CMS and the anchors, and its path validated with
-/// the CMS's certificates as intermediates. Fails NoTrustAnchors when
+/// the CMS's certificates as intermediates and its CRLs added to
+/// `options.crls`. Fails NoTrustAnchors when
 /// `anchors` is empty.
 Result<VerifiedContent> verifySignedByTrusted(ByteView der, const std::vector<Certificate>& anchors,
                                               const PathValidationOptions& options,
@@ -143,8 +144,8 @@ struct DecryptedContent {
   Bytes content;
 };
 /// Decrypts an EnvelopedData with the device's identity key (D16).
-Result<DecryptedContent> decrypt(ByteView der, const Certificate& certificate, const PrivateKey& key,
-                                 const CmsLimits& limits = {});
+Result<DecryptedContent> decrypt(ByteView der, const Certificate& certificate,
+                                 const PrivateKey& key, const CmsLimits& limits = {});
 
 struct RecipientSummary {
   std::string kind;  ///< "key-transport", "key-agreement", "other"

@@ -21,8 +21,7 @@ constexpr std::array kTypes{
     TypeInfo{ContentType::Data, "1.2.840.113549.1.7.1", "id-data"},
     TypeInfo{ContentType::SignedData, "1.2.840.113549.1.7.2", "id-signedData"},
     TypeInfo{ContentType::EnvelopedData, "1.2.840.113549.1.7.3", "id-envelopedData"},
-    TypeInfo{ContentType::AnimaJsonVoucher, "1.2.840.113549.1.9.16.1.40",
-             "id-ct-animaJSONVoucher"},
+    TypeInfo{ContentType::AnimaJsonVoucher, "1.2.840.113549.1.9.16.1.40", "id-ct-animaJSONVoucher"},
     TypeInfo{ContentType::ConveyedInfoXml, "1.2.840.113549.1.9.16.1.42",
              "id-ct-sztpConveyedInfoXML"},
     TypeInfo{ContentType::ConveyedInfoJson, "1.2.840.113549.1.9.16.1.43",
@@ -174,8 +173,7 @@ Result<UnwrappedContent> unwrapContent(ByteView der, const CmsLimits& limits) {
     return Error(CryptoErrc::ContentMissing, "the ContentInfo has no OCTET STRING content");
   }
   const auto* data = ASN1_STRING_get0_data(*content);
-  return UnwrappedContent{type.type, type.oid,
-                          Bytes(data, data + ASN1_STRING_length(*content))};
+  return UnwrappedContent{type.type, type.oid, Bytes(data, data + ASN1_STRING_length(*content))};
 }
 
 }  // namespace sztp::crypto

@@ -32,9 +32,9 @@ Result<Bytes> encryptTo(ByteView inner, ContentType innerType, const Certificate
   X509StackPtr recipients = toStack(std::vector<Certificate>{recipient});
   CmsPtr cms(CMS_encrypt(recipients.get(), nullptr, EVP_aes_256_cbc(), CMS_PARTIAL | CMS_BINARY));
   if (!cms) {
-    return opensslError(CryptoErrc::OperationFailed,
-                        "CMS_encrypt to " + recipient.subject() + " (" +
-                            recipient.publicKeyDescription() + ")");
+    return opensslError(
+        CryptoErrc::OperationFailed,
+        "CMS_encrypt to " + recipient.subject() + " (" + recipient.publicKeyDescription() + ")");
   }
   Asn1ObjectPtr oid(OBJ_txt2obj(std::string(contentTypeOid(innerType)).c_str(), 1));
   if (CMS_set1_eContentType(cms.get(), oid.get()) != 1) {
@@ -47,8 +47,8 @@ Result<Bytes> encryptTo(ByteView inner, ContentType innerType, const Certificate
   return toDer(cms.get());
 }
 
-Result<DecryptedContent> decrypt(ByteView der, const Certificate& certificate, const PrivateKey& key,
-                                 const CmsLimits& limits) {
+Result<DecryptedContent> decrypt(ByteView der, const Certificate& certificate,
+                                 const PrivateKey& key, const CmsLimits& limits) {
   auto cms = loadCms(der, limits);
   if (!cms) {
     return std::move(cms).error();
@@ -58,8 +58,8 @@ Result<DecryptedContent> decrypt(ByteView der, const Certificate& certificate, c
     return Error(CryptoErrc::UnexpectedContentType, "expected EnvelopedData, got " + outer.oid);
   }
   BioPtr out(BIO_new(BIO_s_mem()));
-  if (CMS_decrypt(cms->get(), key.native(), certificate.native(), nullptr, out.get(),
-                  CMS_BINARY) != 1) {
+  if (CMS_decrypt(cms->get(), key.native(), certificate.native(), nullptr, out.get(), CMS_BINARY) !=
+      1) {
     return opensslError(CryptoErrc::DecryptionFailed, "recipient " + certificate.subject());
   }
   const auto inner = describeType(CMS_get0_eContentType(cms->get()));
@@ -99,8 +99,8 @@ Result<EnvelopedSummary> parseEnvelopedData(ByteView der, const CmsLimits& limit
         for (int k = 0; k < sk_CMS_RecipientEncryptedKey_num(keys); ++k) {
           RecipientSummary r{"key-agreement", {}, {}, {}};
           CMS_RecipientEncryptedKey* rek = sk_CMS_RecipientEncryptedKey_value(keys, k);
-          if (CMS_RecipientEncryptedKey_get0_id(rek, &keyId, nullptr, nullptr, &issuer,
-                                                &serial) == 1) {
+          if (CMS_RecipientEncryptedKey_get0_id(rek, &keyId, nullptr, nullptr, &issuer, &serial) ==
+              1) {
             fillId(r, keyId, issuer, serial);
           }
           summary.recipients.push_back(std::move(r));

@@ -78,8 +78,8 @@ SignerSummary summarize(CMS_SignerInfo* si) {
   }
   summary.hasSignedAttributes = CMS_signed_get_attr_count(si) > 0;
   if (summary.hasSignedAttributes) {
-    const auto* type = static_cast<const ASN1_OBJECT*>(CMS_signed_get0_data_by_OBJ(
-        si, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT));
+    const auto* type = static_cast<const ASN1_OBJECT*>(
+        CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT));
     if (type != nullptr) {
       summary.contentTypeAttributeOid = objectToOid(type);
     }
@@ -142,7 +142,7 @@ Result<CMS_SignerInfo*> checkSignedStructure(CMS_ContentInfo* cms) {
 
 // Runs CMS_verify without signer-path checks (done separately by
 // validatePath) and returns the verified content.
-Result<Bytes> verifySignature(CMS_ContentInfo* cms, STACK_OF(X509)* candidates,
+Result<Bytes> verifySignature(CMS_ContentInfo* cms, STACK_OF(X509) * candidates,
                               unsigned int extraFlags) {
   BioPtr out(BIO_new(BIO_s_mem()));
   const unsigned int flags = CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY | extraFlags;
@@ -159,9 +159,8 @@ Result<Bytes> verifySignature(CMS_ContentInfo* cms, STACK_OF(X509)* candidates,
 
 VerifiedContent makeVerified(CMS_ContentInfo* cms, Bytes content, Certificate signer) {
   const auto type = describeType(CMS_get0_eContentType(cms));
-  return VerifiedContent{type.type,        type.oid,          std::move(content),
-                         std::move(signer), {},                certificatesOf(cms),
-                         crlsOf(cms)};
+  return VerifiedContent{type.type,           type.oid,   std::move(content), std::move(signer), {},
+                         certificatesOf(cms), crlsOf(cms)};
 }
 
 }  // namespace
@@ -241,7 +240,10 @@ Result<VerifiedContent> verifySignedByTrusted(ByteView der, const std::vector<Ce
   X509_up_ref(signerCert);
   Certificate signer(std::shared_ptr<X509>(signerCert, X509_free));
   auto verified = makeVerified(cms->get(), std::move(*content), signer);
-  auto path = validatePath(signer, verified.certificates, anchors, options);
+  // CRLs the signer stapled into the CMS (A9) join the caller's.
+  PathValidationOptions withCrls = options;
+  withCrls.crls.insert(withCrls.crls.end(), verified.crls.begin(), verified.crls.end());
+  auto path = validatePath(signer, verified.certificates, anchors, withCrls);
   if (!path) {
     return std::move(path).error().addContext("signer " + signer.subject());
   }
@@ -272,15 +274,15 @@ Result<Bytes> signContent(ByteView content, ContentType type, const Certificate&
   if (!options.includeSignerCertificate) {
     signerFlags |= CMS_NOCERTS;
   }
-  CMS_SignerInfo* si = CMS_add1_signer(cms.get(), signer.native(), key.native(), EVP_sha256(),
-                                       signerFlags);
+  CMS_SignerInfo* si =
+      CMS_add1_signer(cms.get(), signer.native(), key.native(), EVP_sha256(), signerFlags);
   if (si == nullptr) {
     return opensslError(CryptoErrc::OperationFailed, "adding the signer");
   }
   if (options.signingTime) {
     Asn1TimePtr when = toAsn1Time(*options.signingTime);
-    if (!when || CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, when->type, when.get(),
-                                             -1) != 1) {
+    if (!when ||
+        CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, when->type, when.get(), -1) != 1) {
       return opensslError(CryptoErrc::OperationFailed, "adding signingTime");
     }
   }

@@ -80,9 +80,13 @@ std::string Crl::toPem() const {
   return toString(bioContents(bio.get()));
 }
 
-std::string Crl::issuer() const { return nameToString(X509_CRL_get_issuer(crl_.get())); }
+std::string Crl::issuer() const {
+  return nameToString(X509_CRL_get_issuer(crl_.get()));
+}
 
-TimePoint Crl::thisUpdate() const { return toTimePoint(X509_CRL_get0_lastUpdate(crl_.get())); }
+TimePoint Crl::thisUpdate() const {
+  return toTimePoint(X509_CRL_get0_lastUpdate(crl_.get()));
+}
 
 std::optional<TimePoint> Crl::nextUpdate() const {
   const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl_.get());

@@ -5,7 +5,10 @@
 namespace sztp::crypto {
 namespace {
 
-#define SZTP_REASON(e, code, text) ReasonInfo{static_cast<int>(CryptoErrc::e), code, text}
+#define SZTP_REASON(e, code, text)              \
+  ReasonInfo {                                  \
+    static_cast<int>(CryptoErrc::e), code, text \
+  }
 
 constexpr std::array kReasons{
     SZTP_REASON(MalformedCertificate, "cert-malformed",

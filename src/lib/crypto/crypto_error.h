@@ -30,7 +30,8 @@ enum class CryptoErrc {
   SignerCount,
   /// None of the candidate certificates matches the signer identifier.
   SignerNotFound,
-  /// The signature or message digest does not verify: the data was altered or signed by another key.
+  /// The signature or message digest does not verify: the data was altered or signed by another
+  /// key.
   SignatureInvalid,
   /// The SignedData carries no encapsulated content.
   ContentMissing,

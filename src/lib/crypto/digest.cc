@@ -17,7 +17,9 @@ Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
-void Sha256::update(ByteView data) { EVP_DigestUpdate(impl_->ctx.get(), data.data(), data.size()); }
+void Sha256::update(ByteView data) {
+  EVP_DigestUpdate(impl_->ctx.get(), data.data(), data.size());
+}
 
 Bytes Sha256::finish() {
   Bytes out(EVP_MAX_MD_SIZE);

@@ -21,9 +21,12 @@ Status addExtension(X509* cert, X509V3_CTX* ctx, int nid, const std::string& val
 
 std::string keyUsageText(unsigned bits) {
   static const std::pair<unsigned, const char*> kNames[] = {
-      {kDigitalSignature, "digitalSignature"}, {kNonRepudiation, "nonRepudiation"},
-      {kKeyEncipherment, "keyEncipherment"},   {kDataEncipherment, "dataEncipherment"},
-      {kKeyAgreement, "keyAgreement"},         {kKeyCertSign, "keyCertSign"},
+      {kDigitalSignature, "digitalSignature"},
+      {kNonRepudiation, "nonRepudiation"},
+      {kKeyEncipherment, "keyEncipherment"},
+      {kDataEncipherment, "dataEncipherment"},
+      {kKeyAgreement, "keyAgreement"},
+      {kKeyCertSign, "keyCertSign"},
       {kCrlSign, "cRLSign"},
   };
   std::string text = "critical";
@@ -50,8 +53,9 @@ Asn1IntegerPtr serialFrom(const std::optional<Bytes>& fixed) {
 
 }  // namespace
 
-Result<Certificate> issueCertificate(const CertificateProfile& profile, const PrivateKey& subjectKey,
-                                     const Certificate* issuer, const PrivateKey& issuerKey) {
+Result<Certificate> issueCertificate(const CertificateProfile& profile,
+                                     const PrivateKey& subjectKey, const Certificate* issuer,
+                                     const PrivateKey& issuerKey) {
   X509Ptr cert(X509_new());
   X509_set_version(cert.get(), 2);
   Asn1IntegerPtr serial = serialFrom(profile.serialNumber);
@@ -141,8 +145,7 @@ Result<Crl> issueCrl(const Certificate& issuer, const PrivateKey& issuerKey,
   X509_CRL_set1_nextUpdate(crl.get(), next.get());
   for (const auto& entry : revoked) {
     X509RevokedPtr item(X509_REVOKED_new());
-    X509_REVOKED_set_serialNumber(item.get(),
-                                  X509_get_serialNumber(entry.certificate.native()));
+    X509_REVOKED_set_serialNumber(item.get(), X509_get_serialNumber(entry.certificate.native()));
     Asn1TimePtr when = toAsn1Time(entry.revokedAt);
     X509_REVOKED_set_revocationDate(item.get(), when.get());
     X509_CRL_add0_revoked(crl.get(), item.release());

@@ -39,8 +39,9 @@ struct CertificateProfile {
 /// With `issuer` == nullptr the certificate is self-signed (issuerKey must
 /// then be subjectKey). SubjectKeyIdentifier is always written; SHA-256
 /// signatures.
-Result<Certificate> issueCertificate(const CertificateProfile& profile, const PrivateKey& subjectKey,
-                                     const Certificate* issuer, const PrivateKey& issuerKey);
+Result<Certificate> issueCertificate(const CertificateProfile& profile,
+                                     const PrivateKey& subjectKey, const Certificate* issuer,
+                                     const PrivateKey& issuerKey);
 
 struct RevokedEntry {
   Certificate certificate;

@@ -2,8 +2,8 @@
 
 #include <openssl/asn1.h>
 
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <ctime>
 
 #include "crypto/crypto_error.h"

@@ -25,23 +25,44 @@ struct Deleter {
   void operator()(T* p) const noexcept { Free(p); }
 };
 
-inline void freeX509Stack(STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); }
-inline void freeCrlStack(STACK_OF(X509_CRL)* s) { sk_X509_CRL_pop_free(s, X509_CRL_free); }
-inline void freeBio(BIO* b) { BIO_free_all(b); }
-inline void freeAsn1Time(ASN1_TIME* t) { ASN1_TIME_free(t); }
-inline void freeAsn1Integer(ASN1_INTEGER* i) { ASN1_INTEGER_free(i); }
-inline void freeObject(ASN1_OBJECT* o) { ASN1_OBJECT_free(o); }
-inline void freeBasicConstraints(BASIC_CONSTRAINTS* b) { BASIC_CONSTRAINTS_free(b); }
-inline void freeAki(AUTHORITY_KEYID* a) { AUTHORITY_KEYID_free(a); }
-inline void freeOctetString(ASN1_OCTET_STRING* s) { ASN1_OCTET_STRING_free(s); }
-inline void freeBitString(ASN1_BIT_STRING* s) { ASN1_BIT_STRING_free(s); }
-inline void freeGeneralNames(GENERAL_NAMES* n) { GENERAL_NAMES_free(n); }
+inline void freeX509Stack(STACK_OF(X509) * s) {
+  sk_X509_pop_free(s, X509_free);
+}
+inline void freeCrlStack(STACK_OF(X509_CRL) * s) {
+  sk_X509_CRL_pop_free(s, X509_CRL_free);
+}
+inline void freeBio(BIO* b) {
+  BIO_free_all(b);
+}
+inline void freeAsn1Time(ASN1_TIME* t) {
+  ASN1_TIME_free(t);
+}
+inline void freeAsn1Integer(ASN1_INTEGER* i) {
+  ASN1_INTEGER_free(i);
+}
+inline void freeObject(ASN1_OBJECT* o) {
+  ASN1_OBJECT_free(o);
+}
+inline void freeBasicConstraints(BASIC_CONSTRAINTS* b) {
+  BASIC_CONSTRAINTS_free(b);
+}
+inline void freeAki(AUTHORITY_KEYID* a) {
+  AUTHORITY_KEYID_free(a);
+}
+inline void freeOctetString(ASN1_OCTET_STRING* s) {
+  ASN1_OCTET_STRING_free(s);
+}
+inline void freeBitString(ASN1_BIT_STRING* s) {
+  ASN1_BIT_STRING_free(s);
+}
+inline void freeGeneralNames(GENERAL_NAMES* n) {
+  GENERAL_NAMES_free(n);
+}
 
 using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using X509CrlPtr = std::unique_ptr<X509_CRL, Deleter<X509_CRL, X509_CRL_free>>;
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), Deleter<STACK_OF(X509), freeX509Stack>>;
-using CrlStackPtr =
-    std::unique_ptr<STACK_OF(X509_CRL), Deleter<STACK_OF(X509_CRL), freeCrlStack>>;
+using CrlStackPtr = std::unique_ptr<STACK_OF(X509_CRL), Deleter<STACK_OF(X509_CRL), freeCrlStack>>;
 using X509StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
 using X509StoreCtxPtr =
     std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;

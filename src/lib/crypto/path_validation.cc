@@ -74,7 +74,8 @@ int tolerateMissingCrlAtAnchor(int ok, X509_STORE_CTX* ctx) {
 
 }  // namespace
 
-Result<ValidatedPath> validatePath(const Certificate& leaf, const std::vector<Certificate>& untrusted,
+Result<ValidatedPath> validatePath(const Certificate& leaf,
+                                   const std::vector<Certificate>& untrusted,
                                    const std::vector<Certificate>& anchors,
                                    const PathValidationOptions& options) {
   if (anchors.empty()) {
@@ -100,7 +101,8 @@ Result<ValidatedPath> validatePath(const Certificate& leaf, const std::vector<Ce
 
   X509StackPtr chainCandidates = toStack(untrusted);
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-  if (!ctx || X509_STORE_CTX_init(ctx.get(), store.get(), leaf.native(), chainCandidates.get()) != 1) {
+  if (!ctx ||
+      X509_STORE_CTX_init(ctx.get(), store.get(), leaf.native(), chainCandidates.get()) != 1) {
     return opensslError(CryptoErrc::OperationFailed, "X509_STORE_CTX_init");
   }
   X509_STORE_CTX_set0_crls(ctx.get(), crls.get());

@@ -49,7 +49,8 @@ struct ValidatedPath {
 /// CertificateExpired, CertificateNotYetValid, CertificateRevoked,
 /// RevocationUnavailable or ChainInvalid, with the subject of the certificate
 /// at fault and OpenSSL's verify string in the detail.
-Result<ValidatedPath> validatePath(const Certificate& leaf, const std::vector<Certificate>& untrusted,
+Result<ValidatedPath> validatePath(const Certificate& leaf,
+                                   const std::vector<Certificate>& untrusted,
                                    const std::vector<Certificate>& anchors,
                                    const PathValidationOptions& options);
 

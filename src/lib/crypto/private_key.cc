@@ -26,7 +26,8 @@ constexpr std::array kKeyTypes{
 
 std::string describe(EVP_PKEY* key) {
   if (EVP_PKEY_is_a(key, "EC")) {
-    return EVP_PKEY_get_bits(key) == 384 ? "EC P-384" : "EC P-" + std::to_string(EVP_PKEY_get_bits(key));
+    return EVP_PKEY_get_bits(key) == 384 ? "EC P-384"
+                                         : "EC P-" + std::to_string(EVP_PKEY_get_bits(key));
   }
   if (EVP_PKEY_is_a(key, "RSA")) {
     return "RSA " + std::to_string(EVP_PKEY_get_bits(key));
@@ -85,8 +86,8 @@ Result<PrivateKey> PrivateKey::fromPem(std::string_view pem, std::string_view pa
   std::string pass(passphrase);
   // A null callback with a non-null passphrase makes OpenSSL use it as-is; an
   // empty passphrase with an encrypted key fails instead of prompting on a tty.
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr,
-                                          const_cast<char*>(pass.c_str()));
+  EVP_PKEY* key =
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, const_cast<char*>(pass.c_str()));
   if (key == nullptr) {
     return opensslError(CryptoErrc::MalformedKey, "PEM private key");
   }
@@ -112,7 +113,9 @@ bool PrivateKey::matches(const Certificate& certificate) const {
   return same;
 }
 
-std::string PrivateKey::description() const { return describe(key_.get()); }
+std::string PrivateKey::description() const {
+  return describe(key_.get());
+}
 
 Status checkKeyMatches(const PrivateKey& key, const Certificate& certificate) {
   if (!key.matches(certificate)) {

@@ -63,8 +63,8 @@ Result<Identity> issueIdevid(const Identity& manufacturerCa, const std::string& 
                              const std::string& manufacturer, crypto::KeyType keyType,
                              TimePoint now) {
   CertificateProfile profile;
-  profile.subject = {{"O", manufacturer}, {"CN", "IDevID " + serialNumber},
-                     {"serialNumber", serialNumber}};
+  profile.subject = {
+      {"O", manufacturer}, {"CN", "IDevID " + serialNumber}, {"serialNumber", serialNumber}};
   profile.notBefore = now - kBackdate;
   profile.notAfter = std::nullopt;
   profile.keyUsage = crypto::kDigitalSignature |
@@ -92,12 +92,12 @@ Result<DemoPki> createDemoPki(const DemoPkiOptions& options, TimePoint now) {
 
   // The manufacturer CA must long outlive the demo: its IDevIDs never expire (I3).
   auto manufacturerCa = createRootCa(options.manufacturer + " Root CA", options.manufacturer, type,
-                                now, std::chrono::days(20 * 365));
+                                     now, std::chrono::days(20 * 365));
   if (!manufacturerCa) {
     return std::move(manufacturerCa).error();
   }
-  auto masaCa = createRootCa(options.manufacturer + " MASA CA", options.manufacturer, type, now,
-                             caDays);
+  auto masaCa =
+      createRootCa(options.manufacturer + " MASA CA", options.manufacturer, type, now, caDays);
   if (!masaCa) {
     return std::move(masaCa).error();
   }
@@ -114,8 +114,8 @@ Result<DemoPki> createDemoPki(const DemoPkiOptions& options, TimePoint now) {
   if (!ownerCa) {
     return std::move(ownerCa).error();
   }
-  auto owner = issueOwnerCertificate(*ownerCa, options.owner + " Owner Certificate",
-                                     options.owner, type, now, days);
+  auto owner = issueOwnerCertificate(*ownerCa, options.owner + " Owner Certificate", options.owner,
+                                     type, now, days);
   if (!owner) {
     return std::move(owner).error();
   }
@@ -124,9 +124,9 @@ Result<DemoPki> createDemoPki(const DemoPkiOptions& options, TimePoint now) {
     return std::move(tlsCa).error();
   }
   CertificateProfile serverProfile;
-  serverProfile.subject = {{"O", options.owner},
-                           {"CN", options.serverNames.empty() ? "bootstrap-server"
-                                                              : options.serverNames.front()}};
+  serverProfile.subject = {
+      {"O", options.owner},
+      {"CN", options.serverNames.empty() ? "bootstrap-server" : options.serverNames.front()}};
   serverProfile.notBefore = now - kBackdate;
   serverProfile.notAfter = now + days;
   serverProfile.keyUsage =

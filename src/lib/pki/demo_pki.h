@@ -21,8 +21,7 @@ struct Identity {
 struct DemoPkiOptions {
   crypto::KeyType keyType = crypto::KeyType::EcP256;
   /// One IDevID is issued per serial number (subject serialNumber, I4).
-  std::vector<std::string> serialNumbers = {"SZTP-DEMO-0001", "SZTP-DEMO-0002",
-                                            "SZTP-DEMO-0003"};
+  std::vector<std::string> serialNumbers = {"SZTP-DEMO-0001", "SZTP-DEMO-0002", "SZTP-DEMO-0003"};
   /// DNS names and IP addresses of the bootstrap server TLS certificate.
   std::vector<std::string> serverNames = {"localhost"};
   std::vector<std::string> serverAddresses = {"127.0.0.1", "::1"};

@@ -6,7 +6,7 @@
 namespace sztp::testutil {
 
 struct CommandResult {
-  int exitCode = -1;  ///< -1 when the program could not be run or was killed.
+  int exitCode = -1;   ///< -1 when the program could not be run or was killed.
   std::string output;  ///< stdout and stderr, interleaved.
 };
 

@@ -45,6 +45,8 @@ Bytes readFile(const std::filesystem::path& path) {
   return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-std::string readText(const std::filesystem::path& path) { return toString(readFile(path)); }
+std::string readText(const std::filesystem::path& path) {
+  return toString(readFile(path));
+}
 
 }  // namespace sztp::testutil

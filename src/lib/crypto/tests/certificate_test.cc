@@ -46,7 +46,8 @@ TEST(Certificate, RejectsGarbageAndTrailingOctets) {
   ASSERT_FALSE(trailing);
   EXPECT_NE(trailing.error().detail().find("trailing"), std::string::npos);
 
-  EXPECT_FALSE(Certificate::fromPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
+  EXPECT_FALSE(
+      Certificate::fromPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
   EXPECT_FALSE(Certificate::listFromPem("no pem here"));
 }
 
@@ -64,8 +65,8 @@ TEST(Certificate, ExposesIdevidFields) {
   ASSERT_EQ(extension->size(), 24u);
   EXPECT_EQ((*extension)[0], 0x30);
   EXPECT_EQ((*extension)[2], 0x80);
-  EXPECT_TRUE(std::equal(extension->begin() + 4, extension->end(),
-                         cert.authorityKeyIdentifier()->begin()));
+  EXPECT_TRUE(
+      std::equal(extension->begin() + 4, extension->end(), cert.authorityKeyIdentifier()->begin()));
   ASSERT_TRUE(cert.keyUsage());
   EXPECT_TRUE(*cert.keyUsage() & kDigitalSignature);
   EXPECT_TRUE(*cert.keyUsage() & kKeyAgreement);

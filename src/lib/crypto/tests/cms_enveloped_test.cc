@@ -17,8 +17,8 @@ TEST_P(Enveloped, SignThenEncryptRoundTrip) {
   auto device = pki::issueIdevid(*mfg, "SN-1", "Mfg", type, testNow());
   auto owner = test::makeChain(type, "Owner");
   const Bytes content = toBytes("<onboarding-information/>");
-  auto signedDer = signContent(content, ContentType::ConveyedInfoXml, owner.leaf.certificate,
-                               owner.leaf.key);
+  auto signedDer =
+      signContent(content, ContentType::ConveyedInfoXml, owner.leaf.certificate, owner.leaf.key);
   ASSERT_TRUE(signedDer);
   auto envelope = encryptTo(*signedDer, ContentType::SignedData, device->certificate);
   ASSERT_TRUE(envelope) << envelope.error().describe();

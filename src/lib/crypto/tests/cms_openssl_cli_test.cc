@@ -31,9 +31,7 @@ class OpensslCli : public ::testing::Test {
   std::string path(const char* name) const { return (dir / name).string(); }
   // The CLI judges validity at the real time; our test PKI is anchored at a
   // fixed instant, so tell it when to judge.
-  std::string attime() const {
-    return std::to_string(test::testNow().time_since_epoch().count());
-  }
+  std::string attime() const { return std::to_string(test::testNow().time_since_epoch().count()); }
 
   TempDir dir;
   test::Chain chain = test::makeChain();
@@ -53,8 +51,8 @@ TEST_F(OpensslCli, OpensslVerifiesWhatWeSign) {
   ASSERT_EQ(r.exitCode, 0) << r.output;
   EXPECT_EQ(toString(readFile(dir / "out.json")), content);
 
-  auto print = runCommand({"openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in",
-                           path("signed.cms")});
+  auto print = runCommand(
+      {"openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", path("signed.cms")});
   ASSERT_EQ(print.exitCode, 0) << print.output;
   const auto eContentType = print.output.find("eContentType:");
   ASSERT_NE(eContentType, std::string::npos) << print.output;
@@ -68,10 +66,9 @@ TEST_F(OpensslCli, OpensslVerifiesWhatWeSign) {
 
 TEST_F(OpensslCli, WeVerifyWhatOpensslSigns) {
   auto r = runCommand({"openssl", "cms", "-sign", "-binary", "-nodetach", "-econtent_type",
-                       "1.2.840.113549.1.9.16.1.43", "-outform", "DER", "-in",
-                       path("content.json"), "-signer", path("leaf.pem"), "-inkey",
-                       path("leaf.key"), "-certfile", path("intermediate.pem"), "-out",
-                       path("cli.cms")});
+                       "1.2.840.113549.1.9.16.1.43", "-outform", "DER", "-in", path("content.json"),
+                       "-signer", path("leaf.pem"), "-inkey", path("leaf.key"), "-certfile",
+                       path("intermediate.pem"), "-out", path("cli.cms")});
   ASSERT_EQ(r.exitCode, 0) << r.output;
   const Bytes der = readFile(dir / "cli.cms");
   auto byOwner = verifySignedBy(der, chain.leaf.certificate);
@@ -98,9 +95,8 @@ TEST_F(OpensslCli, NoattrSignaturesFromTheCliAreRefused) {
 }
 
 TEST_F(OpensslCli, Crl2Pkcs7BagsAreAcceptedAndOursReadBack) {
-  auto r = runCommand({"openssl", "crl2pkcs7", "-nocrl", "-certfile", path("leaf.pem"),
-                       "-certfile", path("intermediate.pem"), "-outform", "DER", "-out",
-                       path("bag.p7")});
+  auto r = runCommand({"openssl", "crl2pkcs7", "-nocrl", "-certfile", path("leaf.pem"), "-certfile",
+                       path("intermediate.pem"), "-outform", "DER", "-out", path("bag.p7")});
   ASSERT_EQ(r.exitCode, 0) << r.output;
   auto bag = parseCertificateBag(readFile(dir / "bag.p7"));
   ASSERT_TRUE(bag) << bag.error().describe();
@@ -117,7 +113,8 @@ TEST_F(OpensslCli, Crl2Pkcs7BagsAreAcceptedAndOursReadBack) {
 }
 
 TEST_F(OpensslCli, EnvelopesInteroperateBothWays) {
-  auto mfg = pki::createRootCa("Mfg", "Mfg", KeyType::EcP256, test::testNow(), std::chrono::days(30));
+  auto mfg =
+      pki::createRootCa("Mfg", "Mfg", KeyType::EcP256, test::testNow(), std::chrono::days(30));
   auto device = pki::issueIdevid(*mfg, "SN-7", "Mfg", KeyType::EcP256, test::testNow());
   dir.write("device.pem", device->certificate.toPem());
   dir.write("device.key", device->key.toPem());
@@ -126,8 +123,8 @@ TEST_F(OpensslCli, EnvelopesInteroperateBothWays) {
   ASSERT_TRUE(ours);
   dir.write("ours.env", *ours);
   auto r = runCommand({"openssl", "cms", "-decrypt", "-binary", "-inform", "DER", "-in",
-                       path("ours.env"), "-recip", path("device.pem"), "-inkey",
-                       path("device.key"), "-out", path("plain.json")});
+                       path("ours.env"), "-recip", path("device.pem"), "-inkey", path("device.key"),
+                       "-out", path("plain.json")});
   ASSERT_EQ(r.exitCode, 0) << r.output;
   EXPECT_EQ(toString(readFile(dir / "plain.json")), content);
 

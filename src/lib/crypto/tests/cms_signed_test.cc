@@ -1,6 +1,5 @@
-#include <openssl/cms.h>
-
 #include <gtest/gtest.h>
+#include <openssl/cms.h>
 
 #include "common/codec_error.h"
 #include "crypto/cms.h"
@@ -217,8 +216,8 @@ TEST(SignedData, TrustedVerificationChecksThePath) {
   ASSERT_FALSE(foreign);
   EXPECT_EQ(foreign.error().code(), CryptoErrc::ChainUntrusted);
 
-  auto late = verifySignedByTrusted(*der, {c.root.certificate},
-                                    at(testNow() + std::chrono::days(500)));
+  auto late =
+      verifySignedByTrusted(*der, {c.root.certificate}, at(testNow() + std::chrono::days(500)));
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code(), CryptoErrc::CertificateExpired);
 }
@@ -227,8 +226,8 @@ TEST(SignedData, SignerMayBeTheAnchorItselfWhenNotCarried) {
   auto c = makeChain();
   SignOptions options;
   options.includeSignerCertificate = false;
-  auto der = signContent(kContent, ContentType::AnimaJsonVoucher, c.leaf.certificate, c.leaf.key,
-                         options);
+  auto der =
+      signContent(kContent, ContentType::AnimaJsonVoucher, c.leaf.certificate, c.leaf.key, options);
   ASSERT_TRUE(der);
   auto o = at(testNow());
   o.allowPartialChain = true;
@@ -269,7 +268,8 @@ TEST(CertificateBag, SignedDataWithASignerIsNotABag) {
 }
 
 TEST(UnsignedContent, WrapAndUnwrap) {
-  for (auto type : {ContentType::ConveyedInfoJson, ContentType::ConveyedInfoXml, ContentType::Data}) {
+  for (auto type :
+       {ContentType::ConveyedInfoJson, ContentType::ConveyedInfoXml, ContentType::Data}) {
     auto der = wrapContent(kContent, type);
     ASSERT_TRUE(der);
     auto peek = peekContentType(*der);

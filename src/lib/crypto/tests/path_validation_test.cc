@@ -61,15 +61,15 @@ TEST(PathValidation, ExpiryAndNotYetValidDependOnTheClock) {
   EXPECT_EQ(expired.error().code(), CryptoErrc::CertificateExpired);
   EXPECT_NE(expired.error().detail().find("Test Leaf"), std::string::npos);
 
-  auto early = validatePath(c.leaf.certificate, {c.intermediate.certificate},
-                            {c.root.certificate}, at(testNow() - std::chrono::days(2)));
+  auto early = validatePath(c.leaf.certificate, {c.intermediate.certificate}, {c.root.certificate},
+                            at(testNow() - std::chrono::days(2)));
   ASSERT_FALSE(early);
   EXPECT_EQ(early.error().code(), CryptoErrc::CertificateNotYetValid);
 
   // No trusted clock (D34): validity periods are not judged.
   PathValidationOptions noClock;
-  EXPECT_TRUE(validatePath(c.leaf.certificate, {c.intermediate.certificate},
-                           {c.root.certificate}, noClock));
+  EXPECT_TRUE(validatePath(c.leaf.certificate, {c.intermediate.certificate}, {c.root.certificate},
+                           noClock));
 }
 
 TEST(PathValidation, IntermediateAnchorNeedsPartialChain) {
@@ -118,36 +118,35 @@ TEST_F(Revocation, RequireWithoutCrlsIsUnavailable) {
 
 TEST_F(Revocation, RequireWithCurrentCrlsPasses) {
   const auto now = testNow();
-  auto r = run(options(RevocationPolicy::Require,
-                       {crlFor(c.intermediate, {}, now - 1h, now + 24h),
-                        crlFor(c.root, {}, now - 1h, now + 24h)}));
+  auto r = run(options(RevocationPolicy::Require, {crlFor(c.intermediate, {}, now - 1h, now + 24h),
+                                                   crlFor(c.root, {}, now - 1h, now + 24h)}));
   EXPECT_TRUE(r) << r.error().describe();
 }
 
 TEST_F(Revocation, RevokedLeafIsRejected) {
   const auto now = testNow();
-  auto r = run(options(RevocationPolicy::Require,
-                       {crlFor(c.intermediate, {{c.leaf.certificate, now - 2h}}, now - 1h, now + 24h),
-                        crlFor(c.root, {}, now - 1h, now + 24h)}));
+  auto r =
+      run(options(RevocationPolicy::Require,
+                  {crlFor(c.intermediate, {{c.leaf.certificate, now - 2h}}, now - 1h, now + 24h),
+                   crlFor(c.root, {}, now - 1h, now + 24h)}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), CryptoErrc::CertificateRevoked);
 }
 
 TEST_F(Revocation, RevokedIntermediateIsRejected) {
   const auto now = testNow();
-  auto r = run(options(RevocationPolicy::Require,
-                       {crlFor(c.intermediate, {}, now - 1h, now + 24h),
-                        crlFor(c.root, {{c.intermediate.certificate, now - 2h}}, now - 1h,
-                               now + 24h)}));
+  auto r =
+      run(options(RevocationPolicy::Require,
+                  {crlFor(c.intermediate, {}, now - 1h, now + 24h),
+                   crlFor(c.root, {{c.intermediate.certificate, now - 2h}}, now - 1h, now + 24h)}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), CryptoErrc::CertificateRevoked);
 }
 
 TEST_F(Revocation, StaleCrlIsNotFresh) {
   const auto now = testNow();
-  auto r = run(options(RevocationPolicy::Require,
-                       {crlFor(c.intermediate, {}, now - 48h, now - 24h),
-                        crlFor(c.root, {}, now - 1h, now + 24h)}));
+  auto r = run(options(RevocationPolicy::Require, {crlFor(c.intermediate, {}, now - 48h, now - 24h),
+                                                   crlFor(c.root, {}, now - 1h, now + 24h)}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), CryptoErrc::RevocationUnavailable);
 }
@@ -156,20 +155,20 @@ TEST_F(Revocation, IfAvailableToleratesMissingButHonoursPresentCrls) {
   const auto now = testNow();
   EXPECT_TRUE(run(options(RevocationPolicy::IfAvailable, {})));
   // Only the intermediate's CRL is supplied: the root-issued one is missing and tolerated.
-  EXPECT_TRUE(run(options(RevocationPolicy::IfAvailable,
-                          {crlFor(c.intermediate, {}, now - 1h, now + 24h)})));
-  auto revoked = run(options(
-      RevocationPolicy::IfAvailable,
-      {crlFor(c.intermediate, {{c.leaf.certificate, now - 2h}}, now - 1h, now + 24h)}));
+  EXPECT_TRUE(run(
+      options(RevocationPolicy::IfAvailable, {crlFor(c.intermediate, {}, now - 1h, now + 24h)})));
+  auto revoked =
+      run(options(RevocationPolicy::IfAvailable,
+                  {crlFor(c.intermediate, {{c.leaf.certificate, now - 2h}}, now - 1h, now + 24h)}));
   ASSERT_FALSE(revoked);
   EXPECT_EQ(revoked.error().code(), CryptoErrc::CertificateRevoked);
 }
 
 TEST_F(Revocation, SkipIgnoresEvenARevokingCrl) {
   const auto now = testNow();
-  EXPECT_TRUE(run(options(
-      RevocationPolicy::Skip,
-      {crlFor(c.intermediate, {{c.leaf.certificate, now - 2h}}, now - 1h, now + 24h)})));
+  EXPECT_TRUE(run(
+      options(RevocationPolicy::Skip,
+              {crlFor(c.intermediate, {{c.leaf.certificate, now - 2h}}, now - 1h, now + 24h)})));
 }
 
 TEST_F(Revocation, PartialChainAnchorNeedsNoCrlForItself) {
