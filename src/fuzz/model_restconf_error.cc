@@ -8,12 +8,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace sztp::model;
-  checkRoundTrips(data, size, parseRestconfErrors, encodeRestconfErrors,
-                  [](RestconfErrors errors) {
-                    for (auto& error : errors.errors) {
-                      error.errorInfo.reset();
-                    }
-                    return errors;
-                  });
+  checkRoundTrips(data, size, parseRestconfErrors, encodeRestconfErrors, [](RestconfErrors errors) {
+    for (auto& error : errors.errors) {
+      error.errorInfo.reset();
+    }
+    return errors;
+  });
   return 0;
 }

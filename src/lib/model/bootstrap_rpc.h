@@ -41,7 +41,7 @@ struct GetBootstrappingDataInput {
   std::optional<std::string> hwModel;
   std::optional<std::string> osName;
   std::optional<std::string> osVersion;
-  std::optional<Bytes> nonce;  ///< 16..32 octets (§7.3).
+  std::optional<Bytes> nonce;            ///< 16..32 octets (§7.3).
   std::optional<CsrSupport> csrSupport;  ///< Mutually exclusive with csr (choice msg-type).
   std::optional<CsrMessage> csr;
   bool operator==(const GetBootstrappingDataInput&) const = default;
@@ -51,7 +51,7 @@ enum class ReportingLevel { Minimal, Verbose };
 
 struct GetBootstrappingDataOutput {
   std::optional<ReportingLevel> reportingLevel;
-  Bytes conveyedInformation;  ///< Mandatory, DER CMS.
+  Bytes conveyedInformation;              ///< Mandatory, DER CMS.
   std::optional<Bytes> ownerCertificate;  ///< Together with ownershipVoucher or not at all (S7).
   std::optional<Bytes> ownershipVoucher;
   bool operator==(const GetBootstrappingDataOutput&) const = default;
@@ -99,7 +99,7 @@ bool isTerminating(ProgressType type);
 
 struct SshHostKey {
   std::string algorithm;  ///< IANA name, e.g. "ssh-ed25519".
-  Bytes keyData;  ///< RFC 4253 §6.6 blob.
+  Bytes keyData;          ///< RFC 4253 §6.6 blob.
   bool operator==(const SshHostKey&) const = default;
 };
 
@@ -121,8 +121,9 @@ Result<GetBootstrappingDataInput> parseGetBootstrappingDataInput(std::string_vie
 std::string encodeGetBootstrappingDataInput(const GetBootstrappingDataInput& input,
                                             Encoding encoding);
 
-Result<GetBootstrappingDataOutput> parseGetBootstrappingDataOutput(
-    std::string_view text, Encoding encoding, const ParseLimits& limits = {});
+Result<GetBootstrappingDataOutput> parseGetBootstrappingDataOutput(std::string_view text,
+                                                                   Encoding encoding,
+                                                                   const ParseLimits& limits = {});
 std::string encodeGetBootstrappingDataOutput(const GetBootstrappingDataOutput& output,
                                              Encoding encoding);
 

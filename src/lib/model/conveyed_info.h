@@ -17,9 +17,9 @@ namespace sztp::model {
 /// `conveyed-information`.
 
 struct BootstrapServer {
-  std::string address;               ///< inet:host: IPv4, IPv6 (no brackets) or DNS name; list key.
+  std::string address;  ///< inet:host: IPv4, IPv6 (no brackets) or DNS name; list key.
   std::optional<std::uint16_t> port;  ///< Absent means the default 443 (D35).
-  std::optional<Bytes> trustAnchor;  ///< DER CMS, degenerate SignedData (A14).
+  std::optional<Bytes> trustAnchor;   ///< DER CMS, degenerate SignedData (A14).
 
   std::uint16_t effectivePort() const { return port.value_or(443); }
   bool operator==(const BootstrapServer&) const = default;
@@ -43,7 +43,7 @@ struct ImageVerification {
 struct BootImage {
   std::optional<std::string> osName;
   std::optional<std::string> osVersion;
-  std::vector<std::string> downloadUris;  ///< inet:uri, ordered-by user (D45).
+  std::vector<std::string> downloadUris;             ///< inet:uri, ordered-by user (D45).
   std::vector<ImageVerification> imageVerification;  ///< must '../download-uri' (A15).
   bool operator==(const BootImage&) const = default;
 };
@@ -78,7 +78,7 @@ Result<ConveyedInformation> parseConveyedInformation(std::string_view text, Enco
 /// validates against the official module (tests/conformance).
 std::string encodeConveyedInformation(const ConveyedInformation& info, Encoding encoding);
 
-std::string_view hashAlgorithmName(HashAlgorithm algorithm);  ///< "sha-256"
+std::string_view hashAlgorithmName(HashAlgorithm algorithm);                 ///< "sha-256"
 std::string_view configurationHandlingName(ConfigurationHandling handling);  ///< "merge"/"replace"
 
 }  // namespace sztp::model

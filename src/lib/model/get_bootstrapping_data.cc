@@ -74,10 +74,9 @@ Result<CsrSupport> readCsrSupport(Node& node) {
           }
         }
         if (!known) {
-          return invalidValue(identifier,
-                              "'" + identity->module + ":" + identity->name +
-                                  "' is not a certificate-request-format identity "
-                                  "(ietf-ztp-types:p10-csr, cmc-csr or cmp-csr)");
+          return invalidValue(identifier, "'" + identity->module + ":" + identity->name +
+                                              "' is not a certificate-request-format identity "
+                                              "(ietf-ztp-types:p10-csr, cmc-csr or cmp-csr)");
         }
         support.supportedFormats.push_back(identity->module + ":" + identity->name);
       }
@@ -235,8 +234,7 @@ std::string encodeGetBootstrappingDataInput(const GetBootstrappingDataInput& inp
   if (input.csrSupport) {
     OutNode& support = top.container("csr-support", &kSztpCsrModule);
     if (input.csrSupport->keyGenerationAlgorithms) {
-      OutNode& algorithms =
-          support.container("key-generation").container("supported-algorithms");
+      OutNode& algorithms = support.container("key-generation").container("supported-algorithms");
       for (const auto& der : *input.csrSupport->keyGenerationAlgorithms) {
         algorithms.leafListBinary("algorithm-identifier", der);
       }
@@ -266,8 +264,9 @@ Result<GetBootstrappingDataOutput> parseGetBootstrappingDataOutput(std::string_v
                                                                    const ParseLimits& limits) {
   const std::string mandatory = topPath(kModule, "output") + "/conveyed-information";
   if (isBlank(text)) {
-    return Error(CodecErrc::MissingNode, mandatory + ": the reply has no body; "
-                                                     "conveyed-information is mandatory (S7, S9)");
+    return Error(CodecErrc::MissingNode, mandatory +
+                                             ": the reply has no body; "
+                                             "conveyed-information is mandatory (S7, S9)");
   }
   SZTP_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
   SZTP_TRY_ASSIGN(nodes, document->topLevel(kModule, kOutput));

@@ -180,13 +180,12 @@ Result<std::vector<LeafValue>> Node::leafList(std::string_view name, const YangM
     }
     const Json& array = *children_[found.front()].json;
     if (!array.is_array()) {
-      return nodeError(CodecErrc::InvalidValue, path,
-                       std::string("a leaf-list is a JSON array (RFC 7951 §5.3), found ") +
-                           array.type_name());
+      return nodeError(
+          CodecErrc::InvalidValue, path,
+          std::string("a leaf-list is a JSON array (RFC 7951 §5.3), found ") + array.type_name());
     }
     for (std::size_t i = 0; i < array.size(); ++i) {
-      values.push_back(
-          LeafValue(path + "[" + std::to_string(i + 1) + "]", owner, &array[i], {}));
+      values.push_back(LeafValue(path + "[" + std::to_string(i + 1) + "]", owner, &array[i], {}));
     }
     return values;
   }
@@ -215,9 +214,9 @@ Result<std::optional<Node>> Node::container(std::string_view name, const YangMod
   Result<Node> node = [&]() -> Result<Node> {
     if (isJson_) {
       if (!child.json->is_object()) {
-        return nodeError(CodecErrc::InvalidValue, path,
-                         std::string("a container is a JSON object, found ") +
-                             child.json->type_name());
+        return nodeError(
+            CodecErrc::InvalidValue, path,
+            std::string("a container is a JSON object, found ") + child.json->type_name());
       }
       return fromJson(*child.json, path, owner);
     }
@@ -250,9 +249,9 @@ Result<std::vector<Node>> Node::list(std::string_view name, const YangModule* mo
     for (std::size_t i = 0; i < array.size(); ++i) {
       const std::string entryPath = path + "[" + std::to_string(i + 1) + "]";
       if (!array[i].is_object()) {
-        return nodeError(CodecErrc::InvalidValue, entryPath,
-                         std::string("a list entry is a JSON object, found ") +
-                             array[i].type_name());
+        return nodeError(
+            CodecErrc::InvalidValue, entryPath,
+            std::string("a list entry is a JSON object, found ") + array[i].type_name());
       }
       auto entry = fromJson(array[i], entryPath, owner);
       if (!entry) {
@@ -264,8 +263,7 @@ Result<std::vector<Node>> Node::list(std::string_view name, const YangModule* mo
     return entries;
   }
   for (std::size_t i = 0; i < found.size(); ++i) {
-    auto entry =
-        fromXml(children_[found[i]].xml, path + "[" + std::to_string(i + 1) + "]", owner);
+    auto entry = fromXml(children_[found[i]].xml, path + "[" + std::to_string(i + 1) + "]", owner);
     if (!entry) {
       return std::move(entry).error();
     }
@@ -275,8 +273,7 @@ Result<std::vector<Node>> Node::list(std::string_view name, const YangModule* mo
   return entries;
 }
 
-Result<std::optional<std::string>> Node::anydata(std::string_view name,
-                                                  const YangModule* module) {
+Result<std::optional<std::string>> Node::anydata(std::string_view name, const YangModule* module) {
   const YangModule& owner = module != nullptr ? *module : module_;
   const auto found = find(name, module);
   const std::string path = childPath(name, owner);
@@ -329,9 +326,9 @@ Status Node::finish() const {
                            : "the namespace '" + child.written + "' is not part of this model");
     }
     if (child.module->name != module_.name) {
-      return nodeError(CodecErrc::UnknownNode, childPath(child.name, *child.module),
-                       "the module '" + std::string(child.module->name) +
-                           "' defines no such node here");
+      return nodeError(
+          CodecErrc::UnknownNode, childPath(child.name, *child.module),
+          "the module '" + std::string(child.module->name) + "' defines no such node here");
     }
     return nodeError(CodecErrc::UnknownNode, childPath(child.name, *child.module),
                      "the module '" + std::string(module_.name) + "' defines no such node here");
@@ -408,9 +405,9 @@ Result<std::vector<Node>> Document::topLevel(const YangModule& module,
         return std::move(ok).error();
       }
       if (!it.value().is_object()) {
-        return nodeError(CodecErrc::InvalidValue, topPath(module, name),
-                         std::string("a container is a JSON object, found ") +
-                             it.value().type_name());
+        return nodeError(
+            CodecErrc::InvalidValue, topPath(module, name),
+            std::string("a container is a JSON object, found ") + it.value().type_name());
       }
       auto node = Node::fromJson(it.value(), topPath(module, name), module);
       if (!node) {

@@ -50,12 +50,10 @@ class Node {
   /// Children by name; `module` is the defining module when it differs from
   /// this node's (augments, e.g. ietf-sztp-csr in the RPC input). Asking marks
   /// the child as known. Absent children yield nothing / an empty vector.
-  Result<std::optional<LeafValue>> leaf(std::string_view name,
-                                        const YangModule* module = nullptr);
+  Result<std::optional<LeafValue>> leaf(std::string_view name, const YangModule* module = nullptr);
   Result<std::vector<LeafValue>> leafList(std::string_view name,
                                           const YangModule* module = nullptr);
-  Result<std::optional<Node>> container(std::string_view name,
-                                        const YangModule* module = nullptr);
+  Result<std::optional<Node>> container(std::string_view name, const YangModule* module = nullptr);
   /// List entries get positional paths ("name[2]") until setKey is called.
   Result<std::vector<Node>> list(std::string_view name, const YangModule* module = nullptr);
   /// anydata content: JSON object text (compact dump), or the canonical inner XML.

@@ -31,8 +31,7 @@ Status checkDepth(std::string_view text, std::size_t maxDepth) {
       inString = true;
     } else if (c == '{' || c == '[') {
       if (++depth > maxDepth) {
-        return Error(CodecErrc::InputTooDeep, "JSON nests deeper than " +
-                                                  std::to_string(maxDepth) +
+        return Error(CodecErrc::InputTooDeep, "JSON nests deeper than " + std::to_string(maxDepth) +
                                                   " levels at byte " + std::to_string(i));
       }
     } else if ((c == '}' || c == ']') && depth > 0) {
@@ -142,9 +141,8 @@ Result<Json> parseJsonDocument(std::string_view text, const ParseLimits& limits)
       return Error(CodecErrc::MalformedJson, "JSON text is not well-formed");
     }
     if (!document.is_object()) {
-      return Error(CodecErrc::UnexpectedDocument,
-                   std::string("the top-level JSON value is ") + document.type_name() +
-                       ", not an object");
+      return Error(CodecErrc::UnexpectedDocument, std::string("the top-level JSON value is ") +
+                                                      document.type_name() + ", not an object");
     }
     return document;
   } catch (const std::exception& e) {

@@ -38,8 +38,8 @@ Result<std::string> xmlText(const LeafValue& leaf) {
     if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
       text += child.value();
     } else if (child.type() == pugi::node_element) {
-      return invalidValue(leaf, "a leaf holds text, not the element <" +
-                                    std::string(child.name()) + ">");
+      return invalidValue(leaf,
+                          "a leaf holds text, not the element <" + std::string(child.name()) + ">");
     }
   }
   return text;
@@ -49,8 +49,8 @@ Result<std::string> xmlText(const LeafValue& leaf) {
 Result<std::string> stringText(const LeafValue& leaf, std::string_view typeName) {
   if (leaf.json() != nullptr) {
     if (!leaf.json()->is_string()) {
-      return invalidValue(leaf, std::string(typeName) + " is a JSON string, found " +
-                                    jsonTypeName(*leaf.json()));
+      return invalidValue(
+          leaf, std::string(typeName) + " is a JSON string, found " + jsonTypeName(*leaf.json()));
     }
     return leaf.json()->get_ref<const std::string&>();
   }
@@ -124,8 +124,8 @@ Result<std::uint16_t> readUint16(const LeafValue& leaf) {
     if (json->is_number_integer()) {
       return invalidValue(leaf, "a negative number is outside the uint16 range 0..65535");
     }
-    return invalidValue(leaf, "a uint16 is a JSON number (RFC 7951 §6.1), found " +
-                                  jsonTypeName(*json));
+    return invalidValue(leaf,
+                        "a uint16 is a JSON number (RFC 7951 §6.1), found " + jsonTypeName(*json));
   }
   auto text = xmlText(leaf);
   if (!text) {
@@ -156,9 +156,11 @@ Result<bool> readBoolean(const LeafValue& leaf) {
     if (json->is_boolean()) {
       return json->get<bool>();
     }
-    return invalidValue(leaf, "a boolean must be the JSON literal true or false (RFC 7951 §6.3), "
-                              "found " + jsonTypeName(*json) +
-                                  (json->is_string() ? " \"" + json->get<std::string>() + "\"" : ""));
+    return invalidValue(leaf,
+                        "a boolean must be the JSON literal true or false (RFC 7951 §6.3), "
+                        "found " +
+                            jsonTypeName(*json) +
+                            (json->is_string() ? " \"" + json->get<std::string>() + "\"" : ""));
   }
   auto text = xmlText(leaf);
   if (!text) {
@@ -205,8 +207,8 @@ Result<std::size_t> readEnumeration(const LeafValue& leaf,
     }
     allowed = "; expected one of: " + allowed;
   }
-  return invalidValue(leaf, "'" + text->substr(0, 64) + "' is not a value of the enumeration" +
-                                allowed);
+  return invalidValue(leaf,
+                      "'" + text->substr(0, 64) + "' is not a value of the enumeration" + allowed);
 }
 
 Result<IdentityName> readIdentityref(const LeafValue& leaf) {
@@ -245,8 +247,8 @@ Result<DateTime> readDateTime(const LeafValue& leaf) {
   }
   auto parsed = parseDateTime(*text);
   if (!parsed) {
-    return invalidValue(leaf, "'" + text->substr(0, 64) + "' is not a yang:date-and-time: " +
-                                  parsed.error().detail());
+    return invalidValue(leaf, "'" + text->substr(0, 64) +
+                                  "' is not a yang:date-and-time: " + parsed.error().detail());
   }
   return parsed;
 }

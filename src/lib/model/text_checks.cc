@@ -6,9 +6,15 @@
 namespace sztp::model {
 namespace {
 
-bool isAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool isAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool isAsciiAlnum(char c) { return isAsciiAlpha(c) || isAsciiDigit(c); }
+bool isAsciiAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool isAsciiDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool isAsciiAlnum(char c) {
+  return isAsciiAlpha(c) || isAsciiDigit(c);
+}
 bool isHexDigit(char c) {
   return isAsciiDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -289,7 +295,8 @@ std::optional<std::string> inetHostProblem(std::string_view text) {
     return "'" + std::string(text) +
            "' is not an inet:host (IPv6 addresses are written without brackets)";
   }
-  return "'" + std::string(text) + "' is not an inet:host (neither an IP address nor a domain name)";
+  return "'" + std::string(text) +
+         "' is not an inet:host (neither an IP address nor a domain name)";
 }
 
 std::optional<std::string> inetUriProblem(std::string_view text) {

@@ -117,8 +117,7 @@ Result<Voucher> readVoucher(Node& node) {
 
 }  // namespace
 
-Result<Voucher> parseVoucher(std::string_view text, Encoding encoding,
-                             const ParseLimits& limits) {
+Result<Voucher> parseVoucher(std::string_view text, Encoding encoding, const ParseLimits& limits) {
   SZTP_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
   SZTP_TRY_ASSIGN(nodes, document->topLevel(kModule, kTopNames));
   if (nodes->empty()) {

@@ -24,12 +24,12 @@ struct Voucher {
   std::optional<DateTime> createdOn;
   std::optional<DateTime> expiresOn;
   std::optional<Assertion> assertion;
-  std::string serialNumber;  ///< Mandatory in both revisions.
-  std::optional<Bytes> idevidIssuer;  ///< AKI: full extnValue DER or bare keyIdentifier (D27).
+  std::string serialNumber;               ///< Mandatory in both revisions.
+  std::optional<Bytes> idevidIssuer;      ///< AKI: full extnValue DER or bare keyIdentifier (D27).
   std::optional<Bytes> pinnedDomainCert;  ///< DER X.509 (D30).
   std::optional<bool> domainCertRevocationChecks;  ///< JSON boolean, never a string (D29).
-  std::optional<Bytes> nonce;  ///< 8..32 octets (RFC 8366 length).
-  std::optional<DateTime> lastRenewalDate;  ///< Requires expiresOn.
+  std::optional<Bytes> nonce;                      ///< 8..32 octets (RFC 8366 length).
+  std::optional<DateTime> lastRenewalDate;         ///< Requires expiresOn.
 
   // rfc8366bis additions; parsed and shown, not used by SZTP validation.
   std::optional<Bytes> pinnedDomainPubk;

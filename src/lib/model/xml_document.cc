@@ -12,9 +12,13 @@ namespace {
 
 constexpr std::string_view kXmlNamespace = "http://www.w3.org/XML/1998/namespace";
 
-Error malformed(std::string detail) { return Error(CodecErrc::MalformedXml, std::move(detail)); }
+Error malformed(std::string detail) {
+  return Error(CodecErrc::MalformedXml, std::move(detail));
+}
 
-bool isXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isXmlSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // Validates the entity or character reference starting at text[i] == '&' and
 // returns the offset just past its ';'. Only the five predefined entities and
@@ -107,8 +111,8 @@ Status preScan(std::string_view text, std::size_t maxDepth) {
                          "?> at byte " + std::to_string(i) + " is refused");
       }
       if (i != documentStart) {
-        return malformed("the XML declaration must come first (found at byte " +
-                         std::to_string(i) + ")");
+        return malformed("the XML declaration must come first (found at byte " + std::to_string(i) +
+                         ")");
       }
       i = end + 2;
     } else if (rest.starts_with("<!--")) {
@@ -195,11 +199,9 @@ std::string_view localOf(std::string_view qname) {
 
 Status checkQName(std::string_view qname, std::string_view what) {
   const auto colon = qname.find(':');
-  if (colon != std::string_view::npos &&
-      (colon == 0 || colon + 1 == qname.size() ||
-       qname.find(':', colon + 1) != std::string_view::npos)) {
-    return malformed(std::string(what) + " name '" + std::string(qname) +
-                     "' is not a valid QName");
+  if (colon != std::string_view::npos && (colon == 0 || colon + 1 == qname.size() ||
+                                          qname.find(':', colon + 1) != std::string_view::npos)) {
+    return malformed(std::string(what) + " name '" + std::string(qname) + "' is not a valid QName");
   }
   return {};
 }
@@ -236,8 +238,7 @@ Status checkTree(pugi::xml_node root) {
                            "' is declared with an empty URI");
         }
       } else if (!prefix.empty() && !lookupNamespace(element, prefix)) {
-        return malformed("attribute '" + std::string(attributeName) +
-                         "' uses an unbound prefix");
+        return malformed("attribute '" + std::string(attributeName) + "' uses an unbound prefix");
       }
     }
     for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {

@@ -2,10 +2,9 @@
 
 #include <memory>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
-
-#include <pugixml.hpp>
 
 #include "common/result.h"
 #include "model/encoding.h"

@@ -9,14 +9,13 @@
 namespace sztp::model {
 
 struct YangModule {
-  std::string_view name;       ///< Module name, the JSON qualifier (RFC 7951 §4).
-  std::string_view ns;         ///< XML namespace URI (RFC 7950 §7.1.3).
-  std::string_view prefix;     ///< The module's own prefix, used for identityref QNames in XML.
+  std::string_view name;    ///< Module name, the JSON qualifier (RFC 7951 §4).
+  std::string_view ns;      ///< XML namespace URI (RFC 7950 §7.1.3).
+  std::string_view prefix;  ///< The module's own prefix, used for identityref QNames in XML.
 };
 
 inline constexpr YangModule kConveyedInfoModule{
-    "ietf-sztp-conveyed-info", "urn:ietf:params:xml:ns:yang:ietf-sztp-conveyed-info",
-    "sztp-info"};
+    "ietf-sztp-conveyed-info", "urn:ietf:params:xml:ns:yang:ietf-sztp-conveyed-info", "sztp-info"};
 inline constexpr YangModule kVoucherModule{"ietf-voucher",
                                            "urn:ietf:params:xml:ns:yang:ietf-voucher", "vch"};
 inline constexpr YangModule kBootstrapServerModule{
@@ -29,9 +28,9 @@ inline constexpr YangModule kSztpCsrModule{"ietf-sztp-csr",
 inline constexpr YangModule kZtpTypesModule{"ietf-ztp-types",
                                             "urn:ietf:params:xml:ns:yang:ietf-ztp-types", "zt"};
 
-inline constexpr YangModule kKnownModules[] = {kConveyedInfoModule, kVoucherModule,
+inline constexpr YangModule kKnownModules[] = {kConveyedInfoModule,    kVoucherModule,
                                                kBootstrapServerModule, kRestconfModule,
-                                               kSztpCsrModule, kZtpTypesModule};
+                                               kSztpCsrModule,         kZtpTypesModule};
 
 /// The module an XML namespace URI belongs to, if it is one of ours.
 inline std::optional<YangModule> moduleByNamespace(std::string_view ns) {

@@ -231,7 +231,8 @@ TEST(GetBootstrappingDataInput, RoundTripAllAndNone) {
 
 TEST(GetBootstrappingDataInput, UntrustedConnectionIsThePreRfcName) {
   const auto r = gbdJson(inputWith(R"("untrusted-connection":[null])"));
-  EXPECT_TRUE(failsAt(r, CodecErrc::UnknownNode, std::string(kInputPath) + "/untrusted-connection"));
+  EXPECT_TRUE(
+      failsAt(r, CodecErrc::UnknownNode, std::string(kInputPath) + "/untrusted-connection"));
   EXPECT_TRUE(failsWith(r, CodecErrc::UnknownNode, "signed-data-preferred"));
   EXPECT_TRUE(failsAt(parseGetBootstrappingDataInput(
                           R"(<input xmlns="urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server">
@@ -299,19 +300,22 @@ TEST(GetBootstrappingDataInput, CsrSupportContents) {
   EXPECT_TRUE(failsAt(gbdJson(doc(R"("key-generation":{},)" + formats)),
                       CodecErrc::ConstraintViolation,
                       support + "/key-generation/supported-algorithms/algorithm-identifier"));
-  for (const char* bad : {R"("p10-csr")", R"("ietf-ztp-types:x509-csr")",
-                          R"("ietf-sztp-csr:p10-csr")", "1"}) {
-    EXPECT_TRUE(failsAt(gbdJson(doc(R"("csr-generation":{"supported-formats":{"format-identifier":[)" +
-                                    std::string(bad) + "]}}")),
-                        CodecErrc::InvalidValue,
-                        support + "/csr-generation/supported-formats/format-identifier[1]"))
+  for (const char* bad :
+       {R"("p10-csr")", R"("ietf-ztp-types:x509-csr")", R"("ietf-sztp-csr:p10-csr")", "1"}) {
+    EXPECT_TRUE(
+        failsAt(gbdJson(doc(R"("csr-generation":{"supported-formats":{"format-identifier":[)" +
+                            std::string(bad) + "]}}")),
+                CodecErrc::InvalidValue,
+                support + "/csr-generation/supported-formats/format-identifier[1]"))
         << bad;
   }
-  EXPECT_TRUE(failsAt(gbdJson(doc(formats + R"(,"extra":1)")), CodecErrc::UnknownNode,
-                      support + "/extra"));
-  EXPECT_TRUE(failsAt(gbdJson(doc(R"("key-generation":{"supported-algorithms":{"algorithm-identifier":["A"]}},)" + formats)),
-                      CodecErrc::InvalidValue,
-                      support + "/key-generation/supported-algorithms/algorithm-identifier[1]"));
+  EXPECT_TRUE(
+      failsAt(gbdJson(doc(formats + R"(,"extra":1)")), CodecErrc::UnknownNode, support + "/extra"));
+  EXPECT_TRUE(failsAt(
+      gbdJson(doc(R"("key-generation":{"supported-algorithms":{"algorithm-identifier":["A"]}},)" +
+                  formats)),
+      CodecErrc::InvalidValue,
+      support + "/key-generation/supported-algorithms/algorithm-identifier[1]"));
 }
 
 TEST(GetBootstrappingDataInput, CsrXmlNamespaces) {
@@ -346,12 +350,15 @@ TEST(GetBootstrappingDataOutput, Rules) {
                       std::string(kOutputPath) + "/conveyed-information"));
   EXPECT_TRUE(failsAt(parse(""), CodecErrc::MissingNode,
                       std::string(kOutputPath) + "/conveyed-information"));
-  EXPECT_TRUE(failsAt(parse(outputWith(R"("conveyed-information":"MA==","owner-certificate":"MA==")")),
-                      CodecErrc::ConstraintViolation, std::string(kOutputPath) + "/owner-certificate"));
-  EXPECT_TRUE(failsAt(parse(outputWith(R"("conveyed-information":"MA==","ownership-voucher":"MA==")")),
-                      CodecErrc::ConstraintViolation, std::string(kOutputPath) + "/ownership-voucher"));
-  EXPECT_TRUE(failsAt(parse(outputWith(R"("conveyed-information":"MA==","reporting-level":"chatty")")),
-                      CodecErrc::InvalidValue, std::string(kOutputPath) + "/reporting-level"));
+  EXPECT_TRUE(
+      failsAt(parse(outputWith(R"("conveyed-information":"MA==","owner-certificate":"MA==")")),
+              CodecErrc::ConstraintViolation, std::string(kOutputPath) + "/owner-certificate"));
+  EXPECT_TRUE(
+      failsAt(parse(outputWith(R"("conveyed-information":"MA==","ownership-voucher":"MA==")")),
+              CodecErrc::ConstraintViolation, std::string(kOutputPath) + "/ownership-voucher"));
+  EXPECT_TRUE(
+      failsAt(parse(outputWith(R"("conveyed-information":"MA==","reporting-level":"chatty")")),
+              CodecErrc::InvalidValue, std::string(kOutputPath) + "/reporting-level"));
   EXPECT_TRUE(failsAt(parse(R"({"ietf-sztp-bootstrap-server:input":{}})"), CodecErrc::UnknownNode,
                       kInputPath));
 
@@ -421,27 +428,32 @@ TEST(ReportProgressInput, Rules) {
                       CodecErrc::InvalidValue, type));
   EXPECT_TRUE(failsAt(parse(inputWith(R"("progress-type":3)")), CodecErrc::InvalidValue, type));
   // D55: the containers exist only with bootstrap-complete.
-  EXPECT_TRUE(failsAt(parse(inputWith(
-                          R"("progress-type":"config-complete","ssh-host-keys":{"ssh-host-key":[{"algorithm":"ssh-rsa","key-data":"MA=="}]})")),
-                      CodecErrc::ConstraintViolation, std::string(kInputPath) + "/ssh-host-keys"));
-  EXPECT_TRUE(failsAt(parse(inputWith(
-                          R"("progress-type":"informational","trust-anchor-certs":{"trust-anchor-cert":["MA=="]})")),
-                      CodecErrc::ConstraintViolation,
-                      std::string(kInputPath) + "/trust-anchor-certs"));
+  EXPECT_TRUE(failsAt(
+      parse(inputWith(
+          R"("progress-type":"config-complete","ssh-host-keys":{"ssh-host-key":[{"algorithm":"ssh-rsa","key-data":"MA=="}]})")),
+      CodecErrc::ConstraintViolation, std::string(kInputPath) + "/ssh-host-keys"));
+  EXPECT_TRUE(failsAt(
+      parse(inputWith(
+          R"("progress-type":"informational","trust-anchor-certs":{"trust-anchor-cert":["MA=="]})")),
+      CodecErrc::ConstraintViolation, std::string(kInputPath) + "/trust-anchor-certs"));
   const std::string key = std::string(kInputPath) + "/ssh-host-keys/ssh-host-key[1]";
-  EXPECT_TRUE(failsAt(parse(inputWith(
-                          R"("progress-type":"bootstrap-complete","ssh-host-keys":{"ssh-host-key":[{"key-data":"MA=="}]})")),
-                      CodecErrc::MissingNode, key + "/algorithm"));
-  EXPECT_TRUE(failsAt(parse(inputWith(
-                          R"("progress-type":"bootstrap-complete","ssh-host-keys":{"ssh-host-key":[{"algorithm":"ssh-rsa"}]})")),
-                      CodecErrc::MissingNode, key + "/key-data"));
-  EXPECT_TRUE(failsAt(parse(inputWith(
-                          R"("progress-type":"bootstrap-complete","trust-anchor-certs":{"trust-anchor-cert":["MA==","M"]})")),
-                      CodecErrc::InvalidValue,
-                      std::string(kInputPath) + "/trust-anchor-certs/trust-anchor-cert[2]"));
-  EXPECT_TRUE(failsAt(parse(inputWith(
-                          R"("progress-type":"bootstrap-complete","ssh-host-keys":{"ssh-host-key":{"algorithm":"a","key-data":"MA=="}})")),
-                      CodecErrc::InvalidValue, std::string(kInputPath) + "/ssh-host-keys/ssh-host-key"));
+  EXPECT_TRUE(failsAt(
+      parse(inputWith(
+          R"("progress-type":"bootstrap-complete","ssh-host-keys":{"ssh-host-key":[{"key-data":"MA=="}]})")),
+      CodecErrc::MissingNode, key + "/algorithm"));
+  EXPECT_TRUE(failsAt(
+      parse(inputWith(
+          R"("progress-type":"bootstrap-complete","ssh-host-keys":{"ssh-host-key":[{"algorithm":"ssh-rsa"}]})")),
+      CodecErrc::MissingNode, key + "/key-data"));
+  EXPECT_TRUE(failsAt(
+      parse(inputWith(
+          R"("progress-type":"bootstrap-complete","trust-anchor-certs":{"trust-anchor-cert":["MA==","M"]})")),
+      CodecErrc::InvalidValue,
+      std::string(kInputPath) + "/trust-anchor-certs/trust-anchor-cert[2]"));
+  EXPECT_TRUE(failsAt(
+      parse(inputWith(
+          R"("progress-type":"bootstrap-complete","ssh-host-keys":{"ssh-host-key":{"algorithm":"a","key-data":"MA=="}})")),
+      CodecErrc::InvalidValue, std::string(kInputPath) + "/ssh-host-keys/ssh-host-key"));
   EXPECT_TRUE(failsAt(parseReportProgressInput(
                           R"(<input xmlns="urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server">
                              <progress-type>config-error</progress-type><trust-anchor-certs/></input>)",

@@ -189,8 +189,7 @@ TEST(ConveyedInfoGolden, CanonicalXmlEncodingDeclaresIdentityPrefix) {
 </onboarding-information>
 )");
   const auto json = encodeConveyedInformation(onboarding, Encoding::Json);
-  EXPECT_NE(json.find(R"("hash-algorithm": "ietf-sztp-conveyed-info:sha-256")"),
-            std::string::npos)
+  EXPECT_NE(json.find(R"("hash-algorithm": "ietf-sztp-conveyed-info:sha-256")"), std::string::npos)
       << json;
 }
 
@@ -249,8 +248,8 @@ TEST(ConveyedInfoDocument, TopLevelMustBeQualifiedAndKnown) {
                       CodecErrc::UnknownNode, "/ietf-sztp-conveyed-info:redirect"));
   EXPECT_TRUE(failsAt(parseJson(R"({"acme:redirect-information": {}})"), CodecErrc::UnknownNode,
                       "/acme:redirect-information"));
-  EXPECT_TRUE(failsAt(parseJson(R"({"ietf-voucher:voucher": {}})"),
-                      CodecErrc::UnexpectedDocument, "/ietf-voucher:voucher"));
+  EXPECT_TRUE(failsAt(parseJson(R"({"ietf-voucher:voucher": {}})"), CodecErrc::UnexpectedDocument,
+                      "/ietf-voucher:voucher"));
   EXPECT_TRUE(failsAt(parseJson(R"({"ietf-sztp-conveyed-info:redirect-information": []})"),
                       CodecErrc::InvalidValue, kRedirectPath));
   EXPECT_TRUE(failsWith(parseJson("[]"), CodecErrc::UnexpectedDocument, "array"));
@@ -271,8 +270,8 @@ TEST(ConveyedInfoRedirect, AddressIsMandatoryValidAndUnique) {
   const std::string list = std::string(kRedirectPath) + "/bootstrap-server";
   EXPECT_TRUE(failsAt(parseJson(redirectWith(R"({"port": 1})")), CodecErrc::MissingNode,
                       list + "[1]/address"));
-  for (const char* bad : {"not a host", "[::1]", "", "-bad.example", "1:2:3", "a..b",
-                          "fe80::1%", "1::2::3", "host_name_ending_"}) {
+  for (const char* bad : {"not a host", "[::1]", "", "-bad.example", "1:2:3", "a..b", "fe80::1%",
+                          "1::2::3", "host_name_ending_"}) {
     EXPECT_TRUE(failsAt(parseJson(redirectWith(R"({"address": ")" + std::string(bad) + "\"}")),
                         CodecErrc::InvalidValue, list + "[1]/address"))
         << bad;
@@ -284,11 +283,12 @@ TEST(ConveyedInfoRedirect, AddressIsMandatoryValidAndUnique) {
 }
 
 TEST(ConveyedInfoRedirect, PortIsAJsonNumberInRange) {
-  const std::string port = std::string(kRedirectPath) + "/bootstrap-server[address='10.0.0.1']/port";
+  const std::string port =
+      std::string(kRedirectPath) + "/bootstrap-server[address='10.0.0.1']/port";
   for (const char* bad : {R"("443")", "70000", "-1", "443.5", "4.43e2", "true", "[443]", "null"}) {
-    EXPECT_TRUE(failsAt(parseJson(redirectWith(R"({"address":"10.0.0.1","port":)" +
-                                               std::string(bad) + "}")),
-                        CodecErrc::InvalidValue, port))
+    EXPECT_TRUE(failsAt(
+        parseJson(redirectWith(R"({"address":"10.0.0.1","port":)" + std::string(bad) + "}")),
+        CodecErrc::InvalidValue, port))
         << bad;
   }
   auto ok = parseJson(redirectWith(R"({"address":"10.0.0.1","port":0})"));
@@ -327,10 +327,10 @@ TEST(ConveyedInfoRedirect, UnknownAndForeignMembers) {
 TEST(ConveyedInfoRedirect, DuplicateMembers) {
   EXPECT_TRUE(failsWith(parseJson(redirectWith(R"({"address":"x","port":1,"port":2})")),
                         CodecErrc::DuplicateNode, "\"port\""));
-  EXPECT_TRUE(failsAt(parseJson(redirectWith(
-                          R"({"port":1,"address":"x","ietf-sztp-conveyed-info:port":2})")),
-                      CodecErrc::DuplicateNode,
-                      std::string(kRedirectPath) + "/bootstrap-server[address='x']/port"));
+  EXPECT_TRUE(failsAt(
+      parseJson(redirectWith(R"({"port":1,"address":"x","ietf-sztp-conveyed-info:port":2})")),
+      CodecErrc::DuplicateNode,
+      std::string(kRedirectPath) + "/bootstrap-server[address='x']/port"));
 }
 
 TEST(ConveyedInfoOnboarding, HashAlgorithmIdentity) {
@@ -342,8 +342,8 @@ TEST(ConveyedInfoOnboarding, HashAlgorithmIdentity) {
   };
   EXPECT_TRUE(parseJson(doc(R"("sha-256")")));
   EXPECT_TRUE(parseJson(doc(R"("ietf-sztp-conveyed-info:sha-256")")));
-  for (const char* bad : {R"("sha-512")", R"("ietf-voucher:sha-256")", R"("SHA-256")",
-                          R"(":sha-256")", "1"}) {
+  for (const char* bad :
+       {R"("sha-512")", R"("ietf-voucher:sha-256")", R"("SHA-256")", R"(":sha-256")", "1"}) {
     EXPECT_TRUE(failsAt(parseJson(doc(bad)), CodecErrc::InvalidValue, entry + "[1]/hash-algorithm"))
         << bad;
   }
@@ -368,11 +368,10 @@ TEST(ConveyedInfoOnboarding, HashValueMandatoryHexString) {
         "image-verification":[{"hash-algorithm":"sha-256","hash-value":"01"},
                               {"hash-algorithm":"ietf-sztp-conveyed-info:sha-256","hash-value":"02"}]})")),
                       CodecErrc::DuplicateNode, entry));
-  EXPECT_TRUE(failsAt(parseJson(onboardingWith(
-                          R"("boot-image":{"image-verification":[{"hash-value":"01"}]})")),
-                      CodecErrc::MissingNode,
-                      std::string(kOnboardingPath) +
-                          "/boot-image/image-verification[1]/hash-algorithm"));
+  EXPECT_TRUE(failsAt(
+      parseJson(onboardingWith(R"("boot-image":{"image-verification":[{"hash-value":"01"}]})")),
+      CodecErrc::MissingNode,
+      std::string(kOnboardingPath) + "/boot-image/image-verification[1]/hash-algorithm"));
 }
 
 TEST(ConveyedInfoOnboarding, ImageVerificationRequiresDownloadUri) {
@@ -388,9 +387,10 @@ TEST(ConveyedInfoOnboarding, DownloadUriIsAnInetUriLeafList) {
   const std::string path = std::string(kOnboardingPath) + "/boot-image/download-uri";
   for (const char* bad : {R"("")", R"("no-scheme/path")", R"("http://a b/c")", R"("1http://a")",
                           R"(":x")", R"("http://a\tb")", "7"}) {
-    EXPECT_TRUE(failsAt(parseJson(onboardingWith(R"("boot-image":{"download-uri":["https://ok/x",)" +
-                                                 std::string(bad) + "]}")),
-                        CodecErrc::InvalidValue, path + "[2]"))
+    EXPECT_TRUE(
+        failsAt(parseJson(onboardingWith(R"("boot-image":{"download-uri":["https://ok/x",)" +
+                                         std::string(bad) + "]}")),
+                CodecErrc::InvalidValue, path + "[2]"))
         << bad;
   }
   EXPECT_TRUE(failsAt(parseJson(onboardingWith(R"("boot-image":{"download-uri":"https://a/b"})")),
@@ -418,9 +418,11 @@ TEST(ConveyedInfoOnboarding, ConfigurationHandlingIffConfiguration) {
 
 TEST(ConveyedInfoOnboarding, StringsMustBeYangStrings) {
   EXPECT_TRUE(failsAt(parseJson(onboardingWith(R"("boot-image":{"os-name":"a\u0001b"})")),
-                      CodecErrc::InvalidValue, std::string(kOnboardingPath) + "/boot-image/os-name"));
+                      CodecErrc::InvalidValue,
+                      std::string(kOnboardingPath) + "/boot-image/os-name"));
   EXPECT_TRUE(failsAt(parseJson(onboardingWith(R"("boot-image":{"os-name":["x"]})")),
-                      CodecErrc::InvalidValue, std::string(kOnboardingPath) + "/boot-image/os-name"));
+                      CodecErrc::InvalidValue,
+                      std::string(kOnboardingPath) + "/boot-image/os-name"));
 }
 
 TEST(ConveyedInfoXml, NamespacesResolveWithPrefixesAndDefaults) {

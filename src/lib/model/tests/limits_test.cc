@@ -1,7 +1,7 @@
 // Parse limits and hostile input, common to every model parser.
-#include <chrono>
-
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 #include "model/bootstrap_rpc.h"
 #include "model/conveyed_info.h"
@@ -55,12 +55,12 @@ TEST(ModelLimits, DepthLimitIsExact) {
   ParseLimits limits;
   limits.maxDepth = 2;
   EXPECT_TRUE(parseVoucher(kVoucherJson, Encoding::Json, limits));
-  EXPECT_TRUE(parseVoucher(R"({"ietf-voucher:voucher":{"serial-number":"[[[{{{"}})",
-                           Encoding::Json, limits))
+  EXPECT_TRUE(parseVoucher(R"({"ietf-voucher:voucher":{"serial-number":"[[[{{{"}})", Encoding::Json,
+                           limits))
       << "brackets inside strings do not nest";
-  EXPECT_TRUE(failsWith(parseVoucher(R"({"ietf-voucher:voucher":{"extensions":["a"]}})",
-                                     Encoding::Json, limits),
-                        CodecErrc::InputTooDeep, "deeper than 2"));
+  EXPECT_TRUE(failsWith(
+      parseVoucher(R"({"ietf-voucher:voucher":{"extensions":["a"]}})", Encoding::Json, limits),
+      CodecErrc::InputTooDeep, "deeper than 2"));
   const char* xml = R"(<voucher xmlns="urn:ietf:params:xml:ns:yang:ietf-voucher"
       xmlns:v="urn:ietf:params:xml:ns:yang:ietf-voucher"><v:serial-number
       >S</v:serial-number><!-- <a><b><c> --><extensions xmlns:x="a/>"/></voucher>)";
@@ -119,7 +119,8 @@ TEST(ModelHostileXml, DtdsEntitiesAndInstructionsAreRefused) {
 
 TEST(ModelHostileXml, CommentsCdataAndDeclarationAreFine) {
   auto parsed = parseVoucher(
-      "\xEF\xBB\xBF" R"(<?xml version="1.0" encoding="utf-8" standalone="yes"?>
+      "\xEF\xBB\xBF"
+      R"(<?xml version="1.0" encoding="utf-8" standalone="yes"?>
 <!-- a comment -->
 <voucher xmlns="urn:ietf:params:xml:ns:yang:ietf-voucher"><!-- inside -->
   <serial-number><![CDATA[A<B]]>&amp;&#x43;</serial-number>
@@ -130,21 +131,21 @@ TEST(ModelHostileXml, CommentsCdataAndDeclarationAreFine) {
 }
 
 TEST(ModelHostileJson, MalformedAndDuplicate) {
-  EXPECT_TRUE(failsWith(parseVoucher("{\"ietf-voucher:voucher\":{\"serial-number\":\"\xC3\x28\"}}",
-                                     Encoding::Json),
-                        CodecErrc::MalformedJson, "byte"));
+  EXPECT_TRUE(failsWith(
+      parseVoucher("{\"ietf-voucher:voucher\":{\"serial-number\":\"\xC3\x28\"}}", Encoding::Json),
+      CodecErrc::MalformedJson, "byte"));
   EXPECT_TRUE(failsWith(parseVoucher(R"({"ietf-voucher:voucher":{}} x)", Encoding::Json),
                         CodecErrc::MalformedJson, "byte"));
-  EXPECT_TRUE(failsWith(parseVoucher(R"({"ietf-voucher:voucher":{"serial-number":1e999}})",
-                                     Encoding::Json),
-                        CodecErrc::MalformedJson, "byte"));
-  EXPECT_TRUE(failsWith(parseVoucher(R"({"ietf-voucher:voucher":{},"ietf-voucher:voucher":{}})",
-                                     Encoding::Json),
-                        CodecErrc::DuplicateNode, "ietf-voucher:voucher"));
-  EXPECT_TRUE(failsWith(parseRestconfErrors(
-                            R"({"ietf-restconf:errors":{"error":[{"error-info":{"a":1,"a":2}}]}})",
-                            Encoding::Json),
-                        CodecErrc::DuplicateNode, "/ietf-restconf:errors/error/error-info"));
+  EXPECT_TRUE(
+      failsWith(parseVoucher(R"({"ietf-voucher:voucher":{"serial-number":1e999}})", Encoding::Json),
+                CodecErrc::MalformedJson, "byte"));
+  EXPECT_TRUE(failsWith(
+      parseVoucher(R"({"ietf-voucher:voucher":{},"ietf-voucher:voucher":{}})", Encoding::Json),
+      CodecErrc::DuplicateNode, "ietf-voucher:voucher"));
+  EXPECT_TRUE(failsWith(
+      parseRestconfErrors(R"({"ietf-restconf:errors":{"error":[{"error-info":{"a":1,"a":2}}]}})",
+                          Encoding::Json),
+      CodecErrc::DuplicateNode, "/ietf-restconf:errors/error/error-info"));
 }
 
 TEST(ModelEncoding, SniffAndMediaTypes) {

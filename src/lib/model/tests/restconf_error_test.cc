@@ -81,9 +81,10 @@ TEST(RestconfErrors, XmlErrorInfoIsCanonicalAndSelfContained) {
   ASSERT_TRUE(parsed) << parsed.error().detail();
   ASSERT_EQ(parsed->errors.size(), 2u);
   EXPECT_EQ(parsed->errors[0].errorPath, "/s:input/s:nonce");
-  EXPECT_EQ(*parsed->errors[0].errorInfo,
-            R"(<x:detail a="1" xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf" xmlns:x="urn:example:extra">a &amp; b<x:deeper/></x:detail>)"
-            R"(<plain xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf" xmlns:x="urn:example:extra">t&#13;</plain>)");
+  EXPECT_EQ(
+      *parsed->errors[0].errorInfo,
+      R"(<x:detail a="1" xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf" xmlns:x="urn:example:extra">a &amp; b<x:deeper/></x:detail>)"
+      R"(<plain xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf" xmlns:x="urn:example:extra">t&#13;</plain>)");
   EXPECT_FALSE(parsed->errors[1].errorInfo);
   expectRoundTrip(*parsed, Encoding::Xml, encodeRestconfErrors, parseRestconfErrors);
 }
@@ -125,36 +126,54 @@ TEST(RestconfErrors, Rules) {
                       CodecErrc::InvalidValue, "/ietf-restconf:errors/error[1]/error-type"));
   EXPECT_TRUE(failsAt(parseJson(with(R"({"error-tag":"x"})")), CodecErrc::MissingNode,
                       "/ietf-restconf:errors/error[1]/error-type"));
-  EXPECT_TRUE(failsAt(parseJson(with(R"({"error-type":"rpc","error-tag":"x"},{"error-type":"rpc"})")),
-                      CodecErrc::MissingNode, "/ietf-restconf:errors/error[2]/error-tag"));
-  EXPECT_TRUE(failsAt(parseJson(with(R"({"error-type":"rpc","error-tag":"x","error-info":"text"})")),
-                      CodecErrc::InvalidValue, "/ietf-restconf:errors/error[1]/error-info"));
+  EXPECT_TRUE(
+      failsAt(parseJson(with(R"({"error-type":"rpc","error-tag":"x"},{"error-type":"rpc"})")),
+              CodecErrc::MissingNode, "/ietf-restconf:errors/error[2]/error-tag"));
+  EXPECT_TRUE(
+      failsAt(parseJson(with(R"({"error-type":"rpc","error-tag":"x","error-info":"text"})")),
+              CodecErrc::InvalidValue, "/ietf-restconf:errors/error[1]/error-info"));
   EXPECT_TRUE(failsAt(parseJson(with(R"({"error-type":"rpc","error-tag":"x","error-code":1})")),
                       CodecErrc::UnknownNode, "/ietf-restconf:errors/error[1]/error-code"));
-  EXPECT_TRUE(failsAt(parseJson(with("")), CodecErrc::ConstraintViolation,
-                      "/ietf-restconf:errors/error"));
+  EXPECT_TRUE(
+      failsAt(parseJson(with("")), CodecErrc::ConstraintViolation, "/ietf-restconf:errors/error"));
   EXPECT_TRUE(failsAt(parseJson(R"({"ietf-restconf:errors":{}})"), CodecErrc::ConstraintViolation,
                       "/ietf-restconf:errors/error"));
   EXPECT_TRUE(failsAt(parseJson("{}"), CodecErrc::MissingNode, "/ietf-restconf:errors"));
-  EXPECT_TRUE(failsAt(parseRestconfErrors(R"(<errors xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf">
+  EXPECT_TRUE(
+      failsAt(parseRestconfErrors(R"(<errors xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf">
       <error><error-type>rpc</error-type><error-tag>x</error-tag><error-info>t</error-info></error></errors>)",
-                                          Encoding::Xml),
-                      CodecErrc::InvalidValue, "/ietf-restconf:errors/error[1]/error-info"));
-  EXPECT_TRUE(failsAt(parseRestconfErrors(R"(<errors xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf">
+                                  Encoding::Xml),
+              CodecErrc::InvalidValue, "/ietf-restconf:errors/error[1]/error-info"));
+  EXPECT_TRUE(
+      failsAt(parseRestconfErrors(R"(<errors xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf">
       <error><error-type>rpc</error-type></error></errors>)",
-                                          Encoding::Xml),
-                      CodecErrc::MissingNode, "/ietf-restconf:errors/error[1]/error-tag"));
+                                  Encoding::Xml),
+              CodecErrc::MissingNode, "/ietf-restconf:errors/error[1]/error-tag"));
 }
 
 TEST(RestconfErrors, HttpStatusTable) {
   const std::pair<const char*, int> table[] = {
-      {"in-use", 409},           {"invalid-value", 400},     {"too-big", 413},
-      {"missing-attribute", 400}, {"bad-attribute", 400},    {"unknown-attribute", 400},
-      {"bad-element", 400},      {"unknown-element", 400},   {"unknown-namespace", 400},
-      {"access-denied", 403},    {"lock-denied", 409},       {"resource-denied", 409},
-      {"rollback-failed", 500},  {"data-exists", 409},       {"data-missing", 409},
-      {"operation-not-supported", 405}, {"operation-failed", 500}, {"partial-operation", 500},
-      {"malformed-message", 400}, {"no-such-tag", 500},      {"", 500},
+      {"in-use", 409},
+      {"invalid-value", 400},
+      {"too-big", 413},
+      {"missing-attribute", 400},
+      {"bad-attribute", 400},
+      {"unknown-attribute", 400},
+      {"bad-element", 400},
+      {"unknown-element", 400},
+      {"unknown-namespace", 400},
+      {"access-denied", 403},
+      {"lock-denied", 409},
+      {"resource-denied", 409},
+      {"rollback-failed", 500},
+      {"data-exists", 409},
+      {"data-missing", 409},
+      {"operation-not-supported", 405},
+      {"operation-failed", 500},
+      {"partial-operation", 500},
+      {"malformed-message", 400},
+      {"no-such-tag", 500},
+      {"", 500},
   };
   for (const auto& [tag, status] : table) {
     EXPECT_EQ(httpStatusForErrorTag(tag), status) << tag;

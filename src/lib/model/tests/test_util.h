@@ -1,9 +1,9 @@
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <string_view>
-
-#include <gtest/gtest.h>
 
 #include "common/codec_error.h"
 #include "common/result.h"
@@ -14,8 +14,7 @@ namespace sztp::model::testing {
 /// Success when `result` failed with `code` and its detail starts with the
 /// node path `path` (followed by ": "), as every model error does.
 template <class T>
-::testing::AssertionResult failsAt(const Result<T>& result, CodecErrc code,
-                                   std::string_view path) {
+::testing::AssertionResult failsAt(const Result<T>& result, CodecErrc code, std::string_view path) {
   if (result.ok()) {
     return ::testing::AssertionFailure() << "parse succeeded; expected " << path;
   }
@@ -25,8 +24,8 @@ template <class T>
            << "wrong code " << result.error().reason() << ": " << detail;
   }
   if (detail.rfind(std::string(path) + ":", 0) != 0) {
-    return ::testing::AssertionFailure() << "detail '" << detail << "' does not start with '"
-                                         << path << ":'";
+    return ::testing::AssertionFailure()
+           << "detail '" << detail << "' does not start with '" << path << ":'";
   }
   return ::testing::AssertionSuccess();
 }
@@ -49,7 +48,9 @@ template <class T>
   return ::testing::AssertionSuccess();
 }
 
-inline const char* name(Encoding encoding) { return encoding == Encoding::Json ? "json" : "xml"; }
+inline const char* name(Encoding encoding) {
+  return encoding == Encoding::Json ? "json" : "xml";
+}
 
 /// Encodes, parses back, compares, and checks the encoding is stable.
 template <class T, class Encode, class Parse>

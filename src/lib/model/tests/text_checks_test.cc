@@ -8,12 +8,30 @@ namespace sztp::model {
 namespace {
 
 TEST(InetHost, AcceptsAddressesAndNames) {
-  for (const char* host :
-       {"10.0.0.1", "0.0.0.0", "255.255.255.255", "10.0.0.1%eth0", "::", "::1", "1::",
-        "2001:db8::1", "2001:DB8:0:0:8:800:200C:417A", "fe80::1%eth0", "::ffff:192.0.2.1",
-        "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::", "1:2:3:4:5:6:1.2.3.4", "::ffff:001.02.3.4",
-        "example.com", "example.com.", ".", "a", "_sztp._tcp.example", "xn--bcher-kva.example",
-        "a-b.c_d.example", "1.2.3", "256.1.1.1" /* a valid domain-name per the pattern */}) {
+  for (const char* host : {"10.0.0.1",
+                           "0.0.0.0",
+                           "255.255.255.255",
+                           "10.0.0.1%eth0",
+                           "::",
+                           "::1",
+                           "1::",
+                           "2001:db8::1",
+                           "2001:DB8:0:0:8:800:200C:417A",
+                           "fe80::1%eth0",
+                           "::ffff:192.0.2.1",
+                           "1:2:3:4:5:6:7:8",
+                           "1:2:3:4:5:6:7::",
+                           "1:2:3:4:5:6:1.2.3.4",
+                           "::ffff:001.02.3.4",
+                           "example.com",
+                           "example.com.",
+                           ".",
+                           "a",
+                           "_sztp._tcp.example",
+                           "xn--bcher-kva.example",
+                           "a-b.c_d.example",
+                           "1.2.3",
+                           "256.1.1.1" /* a valid domain-name per the pattern */}) {
     EXPECT_FALSE(inetHostProblem(host)) << host;
   }
 }
@@ -47,8 +65,8 @@ TEST(InetUri, NeedsSchemeAndNoSpaces) {
   for (const char* uri : {"https://a/b", "ftp://x", "urn:isbn:1", "a+b-c.d:x", "tftp:file"}) {
     EXPECT_FALSE(inetUriProblem(uri)) << uri;
   }
-  for (const char* uri : {"", "//a/b", "1http://a", "ht tp://a", "http://a b", "http://a\x7f",
-                          ":x", "path/only", "h_t:x"}) {
+  for (const char* uri : {"", "//a/b", "1http://a", "ht tp://a", "http://a b", "http://a\x7f", ":x",
+                          "path/only", "h_t:x"}) {
     EXPECT_TRUE(inetUriProblem(uri)) << uri;
   }
 }

@@ -41,14 +41,18 @@ constexpr const char* kRfcExpiringVoucher = R"({
 
 constexpr const char* kVoucherPath = "/ietf-voucher:voucher";
 
-Result<Voucher> parseJson(std::string_view text) { return parseVoucher(text, Encoding::Json); }
+Result<Voucher> parseJson(std::string_view text) {
+  return parseVoucher(text, Encoding::Json);
+}
 
 std::string voucherWith(std::string_view members) {
   return R"({"ietf-voucher:voucher":{"serial-number":"SN1")" +
          (members.empty() ? std::string() : "," + std::string(members)) + "}}";
 }
 
-DateTime date(const char* text) { return *parseDateTime(text); }
+DateTime date(const char* text) {
+  return *parseDateTime(text);
+}
 
 void expectBothRoundTrips(const Voucher& voucher) {
   for (const auto encoding : kEncodings) {
@@ -71,7 +75,8 @@ TEST(VoucherGolden, Rfc8366NonceExample) {
 
 TEST(VoucherGolden, Rfc8366StringBooleanFails) {
   const auto r = parseJson(kRfcExpiringVoucher);
-  EXPECT_TRUE(failsAt(r, CodecErrc::InvalidValue, "/ietf-voucher:voucher/domain-cert-revocation-checks"));
+  EXPECT_TRUE(
+      failsAt(r, CodecErrc::InvalidValue, "/ietf-voucher:voucher/domain-cert-revocation-checks"));
   EXPECT_TRUE(failsWith(r, CodecErrc::InvalidValue, "JSON literal true or false"));
 }
 
@@ -152,13 +157,13 @@ TEST(VoucherRules, NonceLength) {
                       "/ietf-voucher:voucher/nonce"));  // 7 octets
   EXPECT_TRUE(failsAt(parseJson(voucherWith(R"("nonce":")" + std::string(44, 'A') + "\"")),
                       CodecErrc::InvalidValue, "/ietf-voucher:voucher/nonce"));  // 33 octets
-  EXPECT_TRUE(parseJson(voucherWith(R"("nonce":"AQIDBAUGBwg=")")));  // 8 octets
+  EXPECT_TRUE(parseJson(voucherWith(R"("nonce":"AQIDBAUGBwg=")")));              // 8 octets
 }
 
 TEST(VoucherRules, ExpiryConstraints) {
-  EXPECT_TRUE(failsAt(parseJson(voucherWith(
-                          R"("expires-on":"2016-10-21T19:31:42Z","nonce":"AQIDBAUGBwg=")")),
-                      CodecErrc::ConstraintViolation, "/ietf-voucher:voucher/expires-on"));
+  EXPECT_TRUE(failsAt(
+      parseJson(voucherWith(R"("expires-on":"2016-10-21T19:31:42Z","nonce":"AQIDBAUGBwg=")")),
+      CodecErrc::ConstraintViolation, "/ietf-voucher:voucher/expires-on"));
   EXPECT_TRUE(failsAt(parseJson(voucherWith(R"("last-renewal-date":"2016-10-21T19:31:42Z")")),
                       CodecErrc::ConstraintViolation, "/ietf-voucher:voucher/last-renewal-date"));
 }
@@ -210,13 +215,15 @@ TEST(VoucherRules, UnknownMembers) {
                       "/ietf-voucher:voucher/serial"));
   // rfc8366bis extension payloads have no place in the Voucher struct yet.
   EXPECT_TRUE(failsAt(parseJson(voucherWith(R"("extension:example-my-extension":{})")),
-                      CodecErrc::UnknownNode, "/ietf-voucher:voucher/extension:example-my-extension"));
+                      CodecErrc::UnknownNode,
+                      "/ietf-voucher:voucher/extension:example-my-extension"));
   EXPECT_TRUE(failsAt(parseJson(voucherWith(R"("ietf-restconf:errors":{})")),
                       CodecErrc::UnknownNode, "/ietf-voucher:voucher/ietf-restconf:errors"));
   EXPECT_TRUE(failsAt(parseJson(R"({"ietf-voucher:voucher-request":{}})"), CodecErrc::UnknownNode,
                       "/ietf-voucher:voucher-request"));
-  EXPECT_TRUE(failsWith(parseJson(R"({"ietf-voucher:voucher":{"serial-number":"a","serial-number":"b"}})"),
-                        CodecErrc::DuplicateNode, "serial-number"));
+  EXPECT_TRUE(
+      failsWith(parseJson(R"({"ietf-voucher:voucher":{"serial-number":"a","serial-number":"b"}})"),
+                CodecErrc::DuplicateNode, "serial-number"));
 }
 
 TEST(VoucherXml, ParsesAndChecksTypes) {
@@ -237,10 +244,11 @@ TEST(VoucherXml, ParsesAndChecksTypes) {
       <serial-number>x</serial-number><domain-cert-revocation-checks>True</domain-cert-revocation-checks>
       </voucher>)",
                                    Encoding::Xml),
-                      CodecErrc::InvalidValue, "/ietf-voucher:voucher/domain-cert-revocation-checks"));
-  EXPECT_TRUE(failsAt(parseVoucher(R"(<voucher xmlns="urn:ietf:params:xml:ns:yang:ietf-voucher"/>)",
-                                   Encoding::Xml),
-                      CodecErrc::MissingNode, "/ietf-voucher:voucher/serial-number"));
+                      CodecErrc::InvalidValue,
+                      "/ietf-voucher:voucher/domain-cert-revocation-checks"));
+  EXPECT_TRUE(failsAt(
+      parseVoucher(R"(<voucher xmlns="urn:ietf:params:xml:ns:yang:ietf-voucher"/>)", Encoding::Xml),
+      CodecErrc::MissingNode, "/ietf-voucher:voucher/serial-number"));
 }
 
 TEST(VoucherNames, Assertions) {
