@@ -50,8 +50,11 @@ OutNode& OutNode::listEntry(std::string_view name, const YangModule* module) {
   return *item.node;
 }
 
-void OutNode::leafString(std::string_view name, std::string_view value, const YangModule* module) {
-  add(Kind::Leaf, name, module).text = std::string(value);
+void OutNode::leafString(std::string_view name, std::string_view value, const YangModule* module,
+                         std::vector<YangModule> prefixes) {
+  Item& item = add(Kind::Leaf, name, module);
+  item.text = std::string(value);
+  item.prefixes = std::move(prefixes);
 }
 
 void OutNode::leafNumber(std::string_view name, std::uint64_t value, const YangModule* module) {
@@ -188,6 +191,9 @@ void OutNode::writeXml(std::string& out, const YangModule* parent, int indent) c
     std::string open = "<" + item.name;
     if (item.module.name != module_.name) {
       open += " xmlns=\"" + escapeXmlAttribute(item.module.ns) + "\"";
+    }
+    for (const auto& prefix : item.prefixes) {
+      open += " xmlns:" + std::string(prefix.name) + "=\"" + escapeXmlAttribute(prefix.ns) + "\"";
     }
     std::string content;
     if (item.kind == Kind::Anydata) {

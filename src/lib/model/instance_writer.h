@@ -30,8 +30,10 @@ class OutNode {
   OutNode& container(std::string_view name, const YangModule* module = nullptr);
   OutNode& listEntry(std::string_view name, const YangModule* module = nullptr);
 
-  void leafString(std::string_view name, std::string_view value,
-                  const YangModule* module = nullptr);
+  /// `prefixes`: modules whose names the value uses as XML prefixes (an
+  /// instance-identifier); XML declares xmlns:<module-name> for each.
+  void leafString(std::string_view name, std::string_view value, const YangModule* module = nullptr,
+                  std::vector<YangModule> prefixes = {});
   void leafNumber(std::string_view name, std::uint64_t value, const YangModule* module = nullptr);
   void leafBoolean(std::string_view name, bool value, const YangModule* module = nullptr);
   void leafEmpty(std::string_view name, const YangModule* module = nullptr);
@@ -67,6 +69,7 @@ class OutNode {
     std::uint64_t number = 0;
     bool boolean = false;
     YangModule identityModule;
+    std::vector<YangModule> prefixes;
     std::unique_ptr<OutNode> node;
   };
 

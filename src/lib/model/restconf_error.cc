@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "model/instance_identifier.h"
 #include "model/instance_writer.h"
 #include "model/model_util.h"
 
@@ -38,10 +39,25 @@ Result<RestconfError> readError(Node& entry) {
   error.errorTag = std::move(**tag);
   SZTP_TRY_ASSIGN(appTag, optionalString(entry, "error-app-tag"));
   error.errorAppTag = std::move(*appTag);
-  // error-path is an instance-identifier; it is kept as text because it
-  // points into the request's data tree, which this reader does not have.
-  SZTP_TRY_ASSIGN(path, optionalString(entry, "error-path"));
-  error.errorPath = std::move(*path);
+  // error-path is an instance-identifier, kept as text: it points into the
+  // request's data tree, which this reader does not have. In XML its prefixes
+  // are bound by xmlns declarations that the text alone would lose, so those
+  // that resolve to a known module are rewritten to the module name (the
+  // JSON-style prefix), which the XML encoder declares again.
+  SZTP_TRY_ASSIGN(pathLeaf, entry.leaf("error-path"));
+  if (*pathLeaf) {
+    SZTP_TRY_ASSIGN(text, readString(**pathLeaf));
+    if ((*pathLeaf)->json() == nullptr) {
+      const pugi::xml_node element = (*pathLeaf)->xml();
+      *text = rewriteInstanceIdentifierPrefixes(
+          *text, [&](std::string_view prefix) -> std::optional<std::string> {
+            const auto ns = lookupNamespace(element, prefix);
+            const auto module = ns ? moduleByNamespace(*ns) : std::nullopt;
+            return module ? std::optional<std::string>(module->name) : std::nullopt;
+          });
+    }
+    error.errorPath = std::move(*text);
+  }
   SZTP_TRY_ASSIGN(message, optionalString(entry, "error-message"));
   error.errorMessage = std::move(*message);
   SZTP_TRY_ASSIGN(info, entry.anydata("error-info"));
@@ -86,7 +102,8 @@ std::string encodeRestconfErrors(const RestconfErrors& errors, Encoding encoding
       entry.leafString("error-app-tag", *error.errorAppTag);
     }
     if (error.errorPath) {
-      entry.leafString("error-path", *error.errorPath);
+      entry.leafString("error-path", *error.errorPath, nullptr,
+                       instanceIdentifierModules(*error.errorPath));
     }
     if (error.errorMessage) {
       entry.leafString("error-message", *error.errorMessage);

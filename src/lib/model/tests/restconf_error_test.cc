@@ -80,7 +80,16 @@ TEST(RestconfErrors, XmlErrorInfoIsCanonicalAndSelfContained) {
   auto parsed = parseRestconfErrors(kXmlErrors, Encoding::Xml);
   ASSERT_TRUE(parsed) << parsed.error().detail();
   ASSERT_EQ(parsed->errors.size(), 2u);
-  EXPECT_EQ(parsed->errors[0].errorPath, "/s:input/s:nonce");
+  // Prefixes bound to known modules become module names, which the XML
+  // encoder declares again.
+  EXPECT_EQ(parsed->errors[0].errorPath,
+            "/ietf-sztp-bootstrap-server:input/ietf-sztp-bootstrap-server:nonce");
+  const auto xml = encodeRestconfErrors(*parsed, Encoding::Xml);
+  EXPECT_NE(
+      xml.find(
+          R"(<error-path xmlns:ietf-sztp-bootstrap-server="urn:ietf:params:xml:ns:yang:ietf-sztp-bootstrap-server">)"),
+      std::string::npos)
+      << xml;
   EXPECT_EQ(
       *parsed->errors[0].errorInfo,
       R"(<x:detail a="1" xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf" xmlns:x="urn:example:extra">a &amp; b<x:deeper/></x:detail>)"
@@ -149,6 +158,26 @@ TEST(RestconfErrors, Rules) {
       <error><error-type>rpc</error-type></error></errors>)",
                                   Encoding::Xml),
               CodecErrc::MissingNode, "/ietf-restconf:errors/error[1]/error-tag"));
+}
+
+TEST(RestconfErrors, ErrorPathPrefixes) {
+  auto parsed = parseRestconfErrors(R"(<errors xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf">
+      <error><error-type>application</error-type><error-tag>invalid-value</error-tag>
+      <error-path xmlns:ci="urn:ietf:params:xml:ns:yang:ietf-sztp-conveyed-info"
+          xmlns:u="urn:example:unknown"
+      >/ci:redirect-information/ci:bootstrap-server[ci:address='a/b:c']/u:x</error-path>
+      </error></errors>)",
+                                    Encoding::Xml);
+  ASSERT_TRUE(parsed) << parsed.error().detail();
+  EXPECT_EQ(parsed->errors[0].errorPath,
+            "/ietf-sztp-conveyed-info:redirect-information/ietf-sztp-conveyed-info:bootstrap-server"
+            "[ietf-sztp-conveyed-info:address='a/b:c']/u:x");
+  expectRoundTrip(*parsed, Encoding::Xml, encodeRestconfErrors, parseRestconfErrors);
+  RestconfErrors json{
+      {RestconfError{"rpc", "x", {}, "/ietf-sztp-bootstrap-server:input/nonce", {}, {}}}};
+  for (const auto encoding : kEncodings) {
+    expectRoundTrip(json, encoding, encodeRestconfErrors, parseRestconfErrors);
+  }
 }
 
 TEST(RestconfErrors, HttpStatusTable) {
