@@ -15,10 +15,16 @@ struct RestconfError {
   std::string errorType;  ///< "transport" | "rpc" | "protocol" | "application".
   std::string errorTag;   ///< e.g. "access-denied", "invalid-value", "malformed-message".
   std::optional<std::string> errorAppTag;
-  std::optional<std::string> errorPath;  ///< instance-identifier text.
+  /// instance-identifier text. From XML, prefixes bound to a known module are
+  /// rewritten to the module name (declared again by the XML encoder).
+  std::optional<std::string> errorPath;
   std::optional<std::string> errorMessage;
   /// anydata `error-info`, kept as the serialized content of the node in the
-  /// document's own encoding (JSON object text, or the XML children text).
+  /// document's own encoding: the compact JSON object text, or the child
+  /// elements as canonical XML, each top-level child carrying the namespace
+  /// declarations in scope so the fragment stands alone. The encoder writes it
+  /// back only where it fits: JSON embeds it if it parses as an object, XML
+  /// if it is a well-formed fragment of elements; otherwise it is omitted.
   std::optional<std::string> errorInfo;
   bool operator==(const RestconfError&) const = default;
 };
@@ -30,7 +36,8 @@ struct RestconfErrors {
 
 /// {"ietf-restconf:errors": {"error": [...]}} /
 /// <errors xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf">. error-type must
-/// be one of the four enum values and error-tag is mandatory.
+/// be one of the four enum values and error-tag is mandatory; at least one
+/// error is required (RFC 8040 §7.1 text; the module sets no min-elements).
 Result<RestconfErrors> parseRestconfErrors(std::string_view text, Encoding encoding,
                                            const ParseLimits& limits = {});
 std::string encodeRestconfErrors(const RestconfErrors& errors, Encoding encoding);

@@ -37,6 +37,8 @@ struct Voucher {
   std::optional<std::string> estDomain;
   std::optional<std::string> additionalConfigurationUrl;
   std::vector<std::string> extensions;  ///< Union of uint64 and string; kept as text.
+  /// The bis leaf `manufacturer-private` (ietf-voucher@2025-12-18); the
+  /// field keeps its earlier name.
   std::optional<Bytes> manufacturerProprietary;
 
   bool operator==(const Voucher&) const = default;
@@ -48,6 +50,8 @@ struct Voucher {
 /// nonce length 8..32, last-renewal-date requires expires-on. Enforces the
 /// RFC 8366 `expires-on`/`nonce` exclusion too (a voucher with both is
 /// refused: bis dropped the rule, but no SZTP MASA should produce one).
+/// rfc8366bis extension payloads ("extension:<name>" members) are refused as
+/// unknown nodes: the struct has no place to keep them.
 Result<Voucher> parseVoucher(std::string_view text, Encoding encoding,
                              const ParseLimits& limits = {});
 

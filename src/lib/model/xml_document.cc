@@ -12,6 +12,11 @@ namespace {
 
 constexpr std::string_view kXmlNamespace = "http://www.w3.org/XML/1998/namespace";
 
+// YANG instance elements carry only namespace declarations. The cap keeps
+// namespace resolution, which scans the attributes of every ancestor, linear
+// in the document size.
+constexpr std::size_t kMaxAttributes = 64;
+
 Error malformed(std::string detail) {
   return Error(CodecErrc::MalformedXml, std::move(detail));
 }
@@ -220,6 +225,14 @@ Status checkTree(pugi::xml_node root) {
     if (!lookupNamespace(element, prefixOf(name))) {
       return malformed("element <" + std::string(name) + "> uses the unbound prefix '" +
                        std::string(prefixOf(name)) + "'");
+    }
+    std::size_t count = 0;
+    for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
+         attribute = attribute.next_attribute()) {
+      if (++count > kMaxAttributes) {
+        return malformed("element <" + std::string(name) + "> has more than " +
+                         std::to_string(kMaxAttributes) + " attributes");
+      }
     }
     std::set<std::string_view> seen;
     for (const pugi::xml_attribute attribute : element.attributes()) {

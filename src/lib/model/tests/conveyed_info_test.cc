@@ -227,6 +227,13 @@ TEST(ConveyedInfoRoundTrip, OnboardingMinimalAndFull) {
   expectBothRoundTrips(emptyImage);
 }
 
+TEST(ConveyedInfoNames, IdentityAndEnumerationNames) {
+  EXPECT_EQ(hashAlgorithmName(HashAlgorithm::Sha256), "sha-256");
+  EXPECT_EQ(configurationHandlingName(ConfigurationHandling::Merge), "merge");
+  EXPECT_EQ(configurationHandlingName(ConfigurationHandling::Replace), "replace");
+  EXPECT_EQ((BootstrapServer{"a", std::nullopt, std::nullopt}.effectivePort()), 443);
+}
+
 TEST(ConveyedInfoChoice, BothCasesAreAConstraintViolation) {
   const auto r = parseJson(R"({
     "ietf-sztp-conveyed-info:redirect-information": {"bootstrap-server": [{"address": "a"}]},

@@ -117,6 +117,22 @@ TEST(ModelHostileXml, DtdsEntitiesAndInstructionsAreRefused) {
   }
 }
 
+TEST(ModelHostileXml, AttributeFloodIsRefusedFast) {
+  std::string text = "<voucher";
+  for (int i = 0; i < 200000; ++i) {
+    text += " a" + std::to_string(i) + "=\"\"";
+  }
+  text += ">";
+  for (int i = 0; i < 200000; ++i) {
+    text += "<a/>";
+  }
+  text += "</voucher>";
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(failsWith(parseVoucher(text, Encoding::Xml), CodecErrc::MalformedXml,
+                        "more than 64 attributes"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
 TEST(ModelHostileXml, CommentsCdataAndDeclarationAreFine) {
   auto parsed = parseVoucher(
       "\xEF\xBB\xBF"
