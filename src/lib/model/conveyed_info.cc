@@ -18,59 +18,59 @@ constexpr std::string_view kTopNames[] = {kRedirect, kOnboarding};
 constexpr std::string_view kHandlingNames[] = {"merge", "replace"};
 
 Result<std::optional<Bytes>> optionalBinary(Node& node, std::string_view name) {
-  SZTP_TRY_ASSIGN(leaf, node.leaf(name));
+  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
   if (!*leaf) {
     return std::optional<Bytes>();
   }
-  SZTP_TRY_ASSIGN(bytes, readBinary(**leaf));
+  SZTP_MODEL_TRY_ASSIGN(bytes, readBinary(**leaf));
   return std::optional<Bytes>(std::move(*bytes));
 }
 
 Result<std::optional<std::string>> optionalString(Node& node, std::string_view name) {
-  SZTP_TRY_ASSIGN(leaf, node.leaf(name));
+  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
   if (!*leaf) {
     return std::optional<std::string>();
   }
-  SZTP_TRY_ASSIGN(text, readString(**leaf));
+  SZTP_MODEL_TRY_ASSIGN(text, readString(**leaf));
   return std::optional<std::string>(std::move(*text));
 }
 
 Result<BootstrapServer> readBootstrapServer(Node& entry) {
   BootstrapServer server;
-  SZTP_TRY_ASSIGN(address, entry.leaf("address"));
+  SZTP_MODEL_TRY_ASSIGN(address, entry.leaf("address"));
   if (!*address) {
     return missingNode(entry, "address", "the list key 'address' is mandatory (A14)");
   }
-  SZTP_TRY_ASSIGN(text, readString(**address));
+  SZTP_MODEL_TRY_ASSIGN(text, readString(**address));
   if (auto problem = inetHostProblem(*text)) {
     return invalidValue(**address, *problem);
   }
   server.address = std::move(*text);
   entry.setKey("address", server.address);
-  SZTP_TRY_ASSIGN(port, entry.leaf("port"));
+  SZTP_MODEL_TRY_ASSIGN(port, entry.leaf("port"));
   if (*port) {
-    SZTP_TRY_ASSIGN(value, readUint16(**port));
+    SZTP_MODEL_TRY_ASSIGN(value, readUint16(**port));
     server.port = *value;
   }
-  SZTP_TRY_ASSIGN(anchor, optionalBinary(entry, "trust-anchor"));
+  SZTP_MODEL_TRY_ASSIGN(anchor, optionalBinary(entry, "trust-anchor"));
   server.trustAnchor = std::move(*anchor);
-  SZTP_TRY(entry.finish());
+  SZTP_MODEL_TRY(entry.finish());
   return server;
 }
 
 Result<RedirectInformation> readRedirect(Node& node) {
   RedirectInformation info;
-  SZTP_TRY_ASSIGN(entries, node.list("bootstrap-server"));
+  SZTP_MODEL_TRY_ASSIGN(entries, node.list("bootstrap-server"));
   std::set<std::string> keys;
   for (auto& entry : *entries) {
-    SZTP_TRY_ASSIGN(server, readBootstrapServer(entry));
+    SZTP_MODEL_TRY_ASSIGN(server, readBootstrapServer(entry));
     if (!keys.insert(asciiLower(server->address)).second) {
       return nodeError(CodecErrc::DuplicateNode, entry.path(),
                        "the list key 'address' repeats (A14)");
     }
     info.bootstrapServers.push_back(std::move(*server));
   }
-  SZTP_TRY(node.finish());
+  SZTP_MODEL_TRY(node.finish());
   if (info.bootstrapServers.empty()) {
     // min-elements 1; libyang leaves this unchecked in yang-data (checklist §4).
     return nodeError(CodecErrc::ConstraintViolation, node.path() + "/bootstrap-server",
@@ -81,11 +81,11 @@ Result<RedirectInformation> readRedirect(Node& node) {
 
 Result<ImageVerification> readImageVerification(Node& entry) {
   ImageVerification verification;
-  SZTP_TRY_ASSIGN(algorithm, entry.leaf("hash-algorithm"));
+  SZTP_MODEL_TRY_ASSIGN(algorithm, entry.leaf("hash-algorithm"));
   if (!*algorithm) {
     return missingNode(entry, "hash-algorithm", "the list key 'hash-algorithm' is mandatory");
   }
-  SZTP_TRY_ASSIGN(identity, readIdentityref(**algorithm));
+  SZTP_MODEL_TRY_ASSIGN(identity, readIdentityref(**algorithm));
   if (identity->module != kModule.name || identity->name != "sha-256") {
     return invalidValue(**algorithm,
                         "'" + identity->module + ":" + identity->name +
@@ -94,38 +94,38 @@ Result<ImageVerification> readImageVerification(Node& entry) {
   }
   verification.hashAlgorithm = HashAlgorithm::Sha256;
   entry.setKey("hash-algorithm", "ietf-sztp-conveyed-info:sha-256");
-  SZTP_TRY_ASSIGN(value, entry.leaf("hash-value"));
+  SZTP_MODEL_TRY_ASSIGN(value, entry.leaf("hash-value"));
   if (!*value) {
     return missingNode(entry, "hash-value", "hash-value is mandatory (A15)");
   }
-  SZTP_TRY_ASSIGN(text, readString(**value));
+  SZTP_MODEL_TRY_ASSIGN(text, readString(**value));
   auto bytes = hexStringDecode(*text);
   if (!bytes) {
     return invalidValue(**value, "not a yang:hex-string (A15): " + bytes.error().detail());
   }
   verification.hashValue = std::move(*bytes);
-  SZTP_TRY(entry.finish());
+  SZTP_MODEL_TRY(entry.finish());
   return verification;
 }
 
 Result<BootImage> readBootImage(Node& node) {
   BootImage image;
-  SZTP_TRY_ASSIGN(osName, optionalString(node, "os-name"));
+  SZTP_MODEL_TRY_ASSIGN(osName, optionalString(node, "os-name"));
   image.osName = std::move(*osName);
-  SZTP_TRY_ASSIGN(osVersion, optionalString(node, "os-version"));
+  SZTP_MODEL_TRY_ASSIGN(osVersion, optionalString(node, "os-version"));
   image.osVersion = std::move(*osVersion);
-  SZTP_TRY_ASSIGN(uris, node.leafList("download-uri"));
+  SZTP_MODEL_TRY_ASSIGN(uris, node.leafList("download-uri"));
   for (const auto& uri : *uris) {
-    SZTP_TRY_ASSIGN(text, readString(uri));
+    SZTP_MODEL_TRY_ASSIGN(text, readString(uri));
     if (auto problem = inetUriProblem(*text)) {
       return invalidValue(uri, *problem);
     }
     image.downloadUris.push_back(std::move(*text));
   }
-  SZTP_TRY_ASSIGN(entries, node.list("image-verification"));
+  SZTP_MODEL_TRY_ASSIGN(entries, node.list("image-verification"));
   bool seenSha256 = false;
   for (auto& entry : *entries) {
-    SZTP_TRY_ASSIGN(verification, readImageVerification(entry));
+    SZTP_MODEL_TRY_ASSIGN(verification, readImageVerification(entry));
     if (seenSha256) {
       return nodeError(CodecErrc::DuplicateNode, entry.path(),
                        "the list key 'hash-algorithm' repeats");
@@ -138,30 +138,30 @@ Result<BootImage> readBootImage(Node& node) {
     }
     image.imageVerification.push_back(std::move(*verification));
   }
-  SZTP_TRY(node.finish());
+  SZTP_MODEL_TRY(node.finish());
   return image;
 }
 
 Result<OnboardingInformation> readOnboarding(Node& node) {
   OnboardingInformation info;
-  SZTP_TRY_ASSIGN(bootImage, node.container("boot-image"));
+  SZTP_MODEL_TRY_ASSIGN(bootImage, node.container("boot-image"));
   if (*bootImage) {
-    SZTP_TRY_ASSIGN(image, readBootImage(**bootImage));
+    SZTP_MODEL_TRY_ASSIGN(image, readBootImage(**bootImage));
     info.bootImage = std::move(*image);
   }
-  SZTP_TRY_ASSIGN(handling, node.leaf("configuration-handling"));
+  SZTP_MODEL_TRY_ASSIGN(handling, node.leaf("configuration-handling"));
   if (*handling) {
-    SZTP_TRY_ASSIGN(index, readEnumeration(**handling, kHandlingNames));
+    SZTP_MODEL_TRY_ASSIGN(index, readEnumeration(**handling, kHandlingNames));
     info.configurationHandling =
         *index == 0 ? ConfigurationHandling::Merge : ConfigurationHandling::Replace;
   }
-  SZTP_TRY_ASSIGN(pre, optionalBinary(node, "pre-configuration-script"));
+  SZTP_MODEL_TRY_ASSIGN(pre, optionalBinary(node, "pre-configuration-script"));
   info.preConfigurationScript = std::move(*pre);
-  SZTP_TRY_ASSIGN(configuration, optionalBinary(node, "configuration"));
+  SZTP_MODEL_TRY_ASSIGN(configuration, optionalBinary(node, "configuration"));
   info.configuration = std::move(*configuration);
-  SZTP_TRY_ASSIGN(post, optionalBinary(node, "post-configuration-script"));
+  SZTP_MODEL_TRY_ASSIGN(post, optionalBinary(node, "post-configuration-script"));
   info.postConfigurationScript = std::move(*post);
-  SZTP_TRY(node.finish());
+  SZTP_MODEL_TRY(node.finish());
   // A16: each of configuration-handling and configuration requires the other.
   if (info.configurationHandling && !info.configuration) {
     return nodeError(CodecErrc::ConstraintViolation, node.path() + "/configuration-handling",
@@ -214,8 +214,8 @@ void writeOnboarding(OutNode& top, const OnboardingInformation& info) {
 
 Result<ConveyedInformation> parseConveyedInformation(std::string_view text, Encoding encoding,
                                                      const ParseLimits& limits) {
-  SZTP_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
-  SZTP_TRY_ASSIGN(nodes, document->topLevel(kModule, kTopNames));
+  SZTP_MODEL_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
+  SZTP_MODEL_TRY_ASSIGN(nodes, document->topLevel(kModule, kTopNames));
   // A13: the mandatory choice information-type holds exactly one case. Both
   // checks are ours: libyang does not enforce the choice in yang-data and
   // spins on a two-case instance (checklist §4 items 4 and 8).
@@ -235,10 +235,10 @@ Result<ConveyedInformation> parseConveyedInformation(std::string_view text, Enco
   }
   Node& node = nodes->front();
   if (node.path() == topPath(kModule, kRedirect)) {
-    SZTP_TRY_ASSIGN(redirect, readRedirect(node));
+    SZTP_MODEL_TRY_ASSIGN(redirect, readRedirect(node));
     return ConveyedInformation(std::move(*redirect));
   }
-  SZTP_TRY_ASSIGN(onboarding, readOnboarding(node));
+  SZTP_MODEL_TRY_ASSIGN(onboarding, readOnboarding(node));
   return ConveyedInformation(std::move(*onboarding));
 }
 

@@ -17,41 +17,41 @@ constexpr std::string_view kReportingLevels[] = {"minimal", "verbose"};
 constexpr std::string_view kCsrFormats[] = {"p10-csr", "cmc-csr", "cmp-csr"};
 
 Result<std::optional<std::string>> optionalString(Node& node, std::string_view name) {
-  SZTP_TRY_ASSIGN(leaf, node.leaf(name));
+  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
   if (!*leaf) {
     return std::optional<std::string>();
   }
-  SZTP_TRY_ASSIGN(text, readString(**leaf));
+  SZTP_MODEL_TRY_ASSIGN(text, readString(**leaf));
   return std::optional<std::string>(std::move(*text));
 }
 
 Result<std::optional<Bytes>> optionalBinary(Node& node, std::string_view name,
                                             const YangModule* module = nullptr) {
-  SZTP_TRY_ASSIGN(leaf, node.leaf(name, module));
+  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name, module));
   if (!*leaf) {
     return std::optional<Bytes>();
   }
-  SZTP_TRY_ASSIGN(bytes, readBinary(**leaf));
+  SZTP_MODEL_TRY_ASSIGN(bytes, readBinary(**leaf));
   return std::optional<Bytes>(std::move(*bytes));
 }
 
 // ietf-ztp-types csr-support-grouping, all nodes in the ietf-sztp-csr namespace.
 Result<CsrSupport> readCsrSupport(Node& node) {
   CsrSupport support;
-  SZTP_TRY_ASSIGN(keyGeneration, node.container("key-generation"));
+  SZTP_MODEL_TRY_ASSIGN(keyGeneration, node.container("key-generation"));
   if (*keyGeneration) {
     // Presence container: its min-elements 1 leaf-list applies once it exists.
     std::vector<Bytes> algorithms;
-    SZTP_TRY_ASSIGN(supported, (*keyGeneration)->container("supported-algorithms"));
+    SZTP_MODEL_TRY_ASSIGN(supported, (*keyGeneration)->container("supported-algorithms"));
     if (*supported) {
-      SZTP_TRY_ASSIGN(identifiers, (*supported)->leafList("algorithm-identifier"));
+      SZTP_MODEL_TRY_ASSIGN(identifiers, (*supported)->leafList("algorithm-identifier"));
       for (const auto& identifier : *identifiers) {
-        SZTP_TRY_ASSIGN(der, readBinary(identifier));
+        SZTP_MODEL_TRY_ASSIGN(der, readBinary(identifier));
         algorithms.push_back(std::move(*der));
       }
-      SZTP_TRY((*supported)->finish());
+      SZTP_MODEL_TRY((*supported)->finish());
     }
-    SZTP_TRY((*keyGeneration)->finish());
+    SZTP_MODEL_TRY((*keyGeneration)->finish());
     if (algorithms.empty()) {
       return nodeError(CodecErrc::ConstraintViolation,
                        (*keyGeneration)->path() + "/supported-algorithms/algorithm-identifier",
@@ -59,13 +59,13 @@ Result<CsrSupport> readCsrSupport(Node& node) {
     }
     support.keyGenerationAlgorithms = std::move(algorithms);
   }
-  SZTP_TRY_ASSIGN(generation, node.container("csr-generation"));
+  SZTP_MODEL_TRY_ASSIGN(generation, node.container("csr-generation"));
   if (*generation) {
-    SZTP_TRY_ASSIGN(formats, (*generation)->container("supported-formats"));
+    SZTP_MODEL_TRY_ASSIGN(formats, (*generation)->container("supported-formats"));
     if (*formats) {
-      SZTP_TRY_ASSIGN(identifiers, (*formats)->leafList("format-identifier"));
+      SZTP_MODEL_TRY_ASSIGN(identifiers, (*formats)->leafList("format-identifier"));
       for (const auto& identifier : *identifiers) {
-        SZTP_TRY_ASSIGN(identity, readIdentityref(identifier));
+        SZTP_MODEL_TRY_ASSIGN(identity, readIdentityref(identifier));
         bool known = identity->module == kZtpTypesModule.name;
         if (known) {
           known = false;
@@ -80,11 +80,11 @@ Result<CsrSupport> readCsrSupport(Node& node) {
         }
         support.supportedFormats.push_back(identity->module + ":" + identity->name);
       }
-      SZTP_TRY((*formats)->finish());
+      SZTP_MODEL_TRY((*formats)->finish());
     }
-    SZTP_TRY((*generation)->finish());
+    SZTP_MODEL_TRY((*generation)->finish());
   }
-  SZTP_TRY(node.finish());
+  SZTP_MODEL_TRY(node.finish());
   if (support.supportedFormats.empty()) {
     // min-elements 1 of format-identifier, enforced because the case
     // csr-support exists (RFC 7950 §7.7.5).
@@ -101,20 +101,20 @@ Result<GetBootstrappingDataInput> readInput(Node& node) {
     return nodeError(CodecErrc::UnknownNode, node.path() + "/untrusted-connection",
                      "pre-RFC name, not in RFC 8572; the RFC name is signed-data-preferred");
   }
-  SZTP_TRY_ASSIGN(preferred, node.leaf("signed-data-preferred"));
+  SZTP_MODEL_TRY_ASSIGN(preferred, node.leaf("signed-data-preferred"));
   if (*preferred) {
-    SZTP_TRY(readEmpty(**preferred));
+    SZTP_MODEL_TRY(readEmpty(**preferred));
     input.signedDataPreferred = true;
   }
-  SZTP_TRY_ASSIGN(hwModel, optionalString(node, "hw-model"));
+  SZTP_MODEL_TRY_ASSIGN(hwModel, optionalString(node, "hw-model"));
   input.hwModel = std::move(*hwModel);
-  SZTP_TRY_ASSIGN(osName, optionalString(node, "os-name"));
+  SZTP_MODEL_TRY_ASSIGN(osName, optionalString(node, "os-name"));
   input.osName = std::move(*osName);
-  SZTP_TRY_ASSIGN(osVersion, optionalString(node, "os-version"));
+  SZTP_MODEL_TRY_ASSIGN(osVersion, optionalString(node, "os-version"));
   input.osVersion = std::move(*osVersion);
-  SZTP_TRY_ASSIGN(nonce, node.leaf("nonce"));
+  SZTP_MODEL_TRY_ASSIGN(nonce, node.leaf("nonce"));
   if (*nonce) {
-    SZTP_TRY_ASSIGN(bytes, readBinary(**nonce));
+    SZTP_MODEL_TRY_ASSIGN(bytes, readBinary(**nonce));
     if (bytes->size() < 16 || bytes->size() > 32) {
       return invalidValue(**nonce, "the nonce is " + std::to_string(bytes->size()) +
                                        " octets; its length must be 16..32 (RFC 8572 §7.3)");
@@ -124,9 +124,9 @@ Result<GetBootstrappingDataInput> readInput(Node& node) {
 
   // RFC 9646 choice msg-type: case csr-support, or case csr with its own
   // choice csr-type of three leaves.
-  SZTP_TRY_ASSIGN(support, node.container("csr-support", &kSztpCsrModule));
+  SZTP_MODEL_TRY_ASSIGN(support, node.container("csr-support", &kSztpCsrModule));
   if (*support) {
-    SZTP_TRY_ASSIGN(value, readCsrSupport(**support));
+    SZTP_MODEL_TRY_ASSIGN(value, readCsrSupport(**support));
     input.csrSupport = std::move(*value);
   }
   constexpr std::pair<std::string_view, CsrMessage::Format> kCsrLeaves[] = {
@@ -134,7 +134,7 @@ Result<GetBootstrappingDataInput> readInput(Node& node) {
       {"cmc-csr", CsrMessage::Format::Cmc},
       {"cmp-csr", CsrMessage::Format::Cmp}};
   for (const auto& [name, format] : kCsrLeaves) {
-    SZTP_TRY_ASSIGN(der, optionalBinary(node, name, &kSztpCsrModule));
+    SZTP_MODEL_TRY_ASSIGN(der, optionalBinary(node, name, &kSztpCsrModule));
     if (!*der) {
       continue;
     }
@@ -150,27 +150,27 @@ Result<GetBootstrappingDataInput> readInput(Node& node) {
     }
     input.csr = CsrMessage{format, std::move(**der)};
   }
-  SZTP_TRY(node.finish());
+  SZTP_MODEL_TRY(node.finish());
   return input;
 }
 
 Result<GetBootstrappingDataOutput> readOutput(Node& node) {
   GetBootstrappingDataOutput output;
-  SZTP_TRY_ASSIGN(level, node.leaf("reporting-level"));
+  SZTP_MODEL_TRY_ASSIGN(level, node.leaf("reporting-level"));
   if (*level) {
-    SZTP_TRY_ASSIGN(index, readEnumeration(**level, kReportingLevels));
+    SZTP_MODEL_TRY_ASSIGN(index, readEnumeration(**level, kReportingLevels));
     output.reportingLevel = *index == 0 ? ReportingLevel::Minimal : ReportingLevel::Verbose;
   }
-  SZTP_TRY_ASSIGN(conveyed, optionalBinary(node, "conveyed-information"));
+  SZTP_MODEL_TRY_ASSIGN(conveyed, optionalBinary(node, "conveyed-information"));
   if (!*conveyed) {
     return missingNode(node, "conveyed-information", "conveyed-information is mandatory (S7)");
   }
   output.conveyedInformation = std::move(**conveyed);
-  SZTP_TRY_ASSIGN(ownerCertificate, optionalBinary(node, "owner-certificate"));
+  SZTP_MODEL_TRY_ASSIGN(ownerCertificate, optionalBinary(node, "owner-certificate"));
   output.ownerCertificate = std::move(*ownerCertificate);
-  SZTP_TRY_ASSIGN(voucher, optionalBinary(node, "ownership-voucher"));
+  SZTP_MODEL_TRY_ASSIGN(voucher, optionalBinary(node, "ownership-voucher"));
   output.ownershipVoucher = std::move(*voucher);
-  SZTP_TRY(node.finish());
+  SZTP_MODEL_TRY(node.finish());
   if (output.ownerCertificate && !output.ownershipVoucher) {
     return nodeError(CodecErrc::ConstraintViolation, node.path() + "/owner-certificate",
                      "must '../ownership-voucher': an owner certificate comes with an "
@@ -204,8 +204,8 @@ Result<GetBootstrappingDataInput> parseGetBootstrappingDataInput(std::string_vie
   if (isBlank(text)) {
     return GetBootstrappingDataInput{};
   }
-  SZTP_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
-  SZTP_TRY_ASSIGN(nodes, document->topLevel(kModule, kInput));
+  SZTP_MODEL_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
+  SZTP_MODEL_TRY_ASSIGN(nodes, document->topLevel(kModule, kInput));
   if (nodes->empty()) {
     return GetBootstrappingDataInput{};  // "{}": no input node, so no parameters
   }
@@ -268,8 +268,8 @@ Result<GetBootstrappingDataOutput> parseGetBootstrappingDataOutput(std::string_v
                                              ": the reply has no body; "
                                              "conveyed-information is mandatory (S7, S9)");
   }
-  SZTP_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
-  SZTP_TRY_ASSIGN(nodes, document->topLevel(kModule, kOutput));
+  SZTP_MODEL_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
+  SZTP_MODEL_TRY_ASSIGN(nodes, document->topLevel(kModule, kOutput));
   if (nodes->empty()) {
     return Error(CodecErrc::MissingNode, mandatory + ": conveyed-information is mandatory (S7)");
   }

@@ -41,13 +41,13 @@ inline bool isBlank(std::string_view text) {
 }  // namespace sztp::model
 
 // Propagates the error of a Result/Status expression, or binds its value.
-#define SZTP_TRY_ASSIGN(var, expr) \
-  auto var = (expr);               \
-  if (!var) {                      \
-    return std::move(var).error(); \
+#define SZTP_MODEL_TRY_ASSIGN(var, expr) \
+  auto var = (expr);                     \
+  if (!var) {                            \
+    return std::move(var).error();       \
   }
 
-#define SZTP_TRY(expr)                     \
+#define SZTP_MODEL_TRY(expr)               \
   do {                                     \
     if (auto status_ = (expr); !status_) { \
       return std::move(status_).error();   \

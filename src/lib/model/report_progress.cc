@@ -19,65 +19,65 @@ std::vector<std::string_view> progressTypeNames() {
 
 Result<SshHostKey> readSshHostKey(Node& entry) {
   SshHostKey key;
-  SZTP_TRY_ASSIGN(algorithm, entry.leaf("algorithm"));
+  SZTP_MODEL_TRY_ASSIGN(algorithm, entry.leaf("algorithm"));
   if (!*algorithm) {
     return missingNode(entry, "algorithm", "algorithm is mandatory (A18)");
   }
-  SZTP_TRY_ASSIGN(name, readString(**algorithm));
+  SZTP_MODEL_TRY_ASSIGN(name, readString(**algorithm));
   key.algorithm = std::move(*name);
-  SZTP_TRY_ASSIGN(data, entry.leaf("key-data"));
+  SZTP_MODEL_TRY_ASSIGN(data, entry.leaf("key-data"));
   if (!*data) {
     return missingNode(entry, "key-data", "key-data is mandatory (A18)");
   }
-  SZTP_TRY_ASSIGN(blob, readBinary(**data));
+  SZTP_MODEL_TRY_ASSIGN(blob, readBinary(**data));
   key.keyData = std::move(*blob);
-  SZTP_TRY(entry.finish());
+  SZTP_MODEL_TRY(entry.finish());
   return key;
 }
 
 Result<ReportProgressInput> readInput(Node& node) {
   ReportProgressInput input;
-  SZTP_TRY_ASSIGN(type, node.leaf("progress-type"));
+  SZTP_MODEL_TRY_ASSIGN(type, node.leaf("progress-type"));
   if (!*type) {
     return missingNode(node, "progress-type", "progress-type is mandatory");
   }
   const auto names = progressTypeNames();
-  SZTP_TRY_ASSIGN(index, readEnumeration(**type, names));
+  SZTP_MODEL_TRY_ASSIGN(index, readEnumeration(**type, names));
   input.progressType = static_cast<ProgressType>(*index);
-  SZTP_TRY_ASSIGN(message, node.leaf("message"));
+  SZTP_MODEL_TRY_ASSIGN(message, node.leaf("message"));
   if (*message) {
-    SZTP_TRY_ASSIGN(text, readString(**message));
+    SZTP_MODEL_TRY_ASSIGN(text, readString(**message));
     input.message = std::move(*text);
   }
   // D55: both containers carry when "../progress-type = 'bootstrap-complete'".
   const char* const kWhen =
       "when \"../progress-type = 'bootstrap-complete'\": only a bootstrap-complete report "
       "carries this (D55)";
-  SZTP_TRY_ASSIGN(hostKeys, node.container("ssh-host-keys"));
+  SZTP_MODEL_TRY_ASSIGN(hostKeys, node.container("ssh-host-keys"));
   if (*hostKeys) {
     if (input.progressType != ProgressType::BootstrapComplete) {
       return nodeError(CodecErrc::ConstraintViolation, (*hostKeys)->path(), kWhen);
     }
-    SZTP_TRY_ASSIGN(entries, (*hostKeys)->list("ssh-host-key"));
+    SZTP_MODEL_TRY_ASSIGN(entries, (*hostKeys)->list("ssh-host-key"));
     for (auto& entry : *entries) {
-      SZTP_TRY_ASSIGN(key, readSshHostKey(entry));
+      SZTP_MODEL_TRY_ASSIGN(key, readSshHostKey(entry));
       input.sshHostKeys.push_back(std::move(*key));
     }
-    SZTP_TRY((*hostKeys)->finish());
+    SZTP_MODEL_TRY((*hostKeys)->finish());
   }
-  SZTP_TRY_ASSIGN(anchors, node.container("trust-anchor-certs"));
+  SZTP_MODEL_TRY_ASSIGN(anchors, node.container("trust-anchor-certs"));
   if (*anchors) {
     if (input.progressType != ProgressType::BootstrapComplete) {
       return nodeError(CodecErrc::ConstraintViolation, (*anchors)->path(), kWhen);
     }
-    SZTP_TRY_ASSIGN(certs, (*anchors)->leafList("trust-anchor-cert"));
+    SZTP_MODEL_TRY_ASSIGN(certs, (*anchors)->leafList("trust-anchor-cert"));
     for (const auto& cert : *certs) {
-      SZTP_TRY_ASSIGN(der, readBinary(cert));
+      SZTP_MODEL_TRY_ASSIGN(der, readBinary(cert));
       input.trustAnchorCerts.push_back(std::move(*der));
     }
-    SZTP_TRY((*anchors)->finish());
+    SZTP_MODEL_TRY((*anchors)->finish());
   }
-  SZTP_TRY(node.finish());
+  SZTP_MODEL_TRY(node.finish());
   return input;
 }
 
@@ -90,8 +90,8 @@ Result<ReportProgressInput> parseReportProgressInput(std::string_view text, Enco
     return Error(CodecErrc::MissingNode,
                  mandatory + ": the request has no body; progress-type is mandatory");
   }
-  SZTP_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
-  SZTP_TRY_ASSIGN(nodes, document->topLevel(kModule, kInput));
+  SZTP_MODEL_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
+  SZTP_MODEL_TRY_ASSIGN(nodes, document->topLevel(kModule, kInput));
   if (nodes->empty()) {
     return Error(CodecErrc::MissingNode, mandatory + ": progress-type is mandatory");
   }

@@ -16,37 +16,37 @@ constexpr std::string_view kTopNames[] = {"errors"};
 constexpr std::string_view kErrorTypes[] = {"transport", "rpc", "protocol", "application"};
 
 Result<std::optional<std::string>> optionalString(Node& node, std::string_view name) {
-  SZTP_TRY_ASSIGN(leaf, node.leaf(name));
+  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
   if (!*leaf) {
     return std::optional<std::string>();
   }
-  SZTP_TRY_ASSIGN(text, readString(**leaf));
+  SZTP_MODEL_TRY_ASSIGN(text, readString(**leaf));
   return std::optional<std::string>(std::move(*text));
 }
 
 Result<RestconfError> readError(Node& entry) {
   RestconfError error;
-  SZTP_TRY_ASSIGN(type, entry.leaf("error-type"));
+  SZTP_MODEL_TRY_ASSIGN(type, entry.leaf("error-type"));
   if (!*type) {
     return missingNode(entry, "error-type", "error-type is mandatory");
   }
-  SZTP_TRY_ASSIGN(index, readEnumeration(**type, kErrorTypes));
+  SZTP_MODEL_TRY_ASSIGN(index, readEnumeration(**type, kErrorTypes));
   error.errorType = std::string(kErrorTypes[*index]);
-  SZTP_TRY_ASSIGN(tag, optionalString(entry, "error-tag"));
+  SZTP_MODEL_TRY_ASSIGN(tag, optionalString(entry, "error-tag"));
   if (!*tag) {
     return missingNode(entry, "error-tag", "error-tag is mandatory");
   }
   error.errorTag = std::move(**tag);
-  SZTP_TRY_ASSIGN(appTag, optionalString(entry, "error-app-tag"));
+  SZTP_MODEL_TRY_ASSIGN(appTag, optionalString(entry, "error-app-tag"));
   error.errorAppTag = std::move(*appTag);
   // error-path is an instance-identifier, kept as text: it points into the
   // request's data tree, which this reader does not have. In XML its prefixes
   // are bound by xmlns declarations that the text alone would lose, so those
   // that resolve to a known module are rewritten to the module name (the
   // JSON-style prefix), which the XML encoder declares again.
-  SZTP_TRY_ASSIGN(pathLeaf, entry.leaf("error-path"));
+  SZTP_MODEL_TRY_ASSIGN(pathLeaf, entry.leaf("error-path"));
   if (*pathLeaf) {
-    SZTP_TRY_ASSIGN(text, readString(**pathLeaf));
+    SZTP_MODEL_TRY_ASSIGN(text, readString(**pathLeaf));
     if ((*pathLeaf)->json() == nullptr) {
       const pugi::xml_node element = (*pathLeaf)->xml();
       *text = rewriteInstanceIdentifierPrefixes(
@@ -58,11 +58,11 @@ Result<RestconfError> readError(Node& entry) {
     }
     error.errorPath = std::move(*text);
   }
-  SZTP_TRY_ASSIGN(message, optionalString(entry, "error-message"));
+  SZTP_MODEL_TRY_ASSIGN(message, optionalString(entry, "error-message"));
   error.errorMessage = std::move(*message);
-  SZTP_TRY_ASSIGN(info, entry.anydata("error-info"));
+  SZTP_MODEL_TRY_ASSIGN(info, entry.anydata("error-info"));
   error.errorInfo = std::move(*info);
-  SZTP_TRY(entry.finish());
+  SZTP_MODEL_TRY(entry.finish());
   return error;
 }
 
@@ -70,20 +70,20 @@ Result<RestconfError> readError(Node& entry) {
 
 Result<RestconfErrors> parseRestconfErrors(std::string_view text, Encoding encoding,
                                            const ParseLimits& limits) {
-  SZTP_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
-  SZTP_TRY_ASSIGN(nodes, document->topLevel(kModule, kTopNames));
+  SZTP_MODEL_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
+  SZTP_MODEL_TRY_ASSIGN(nodes, document->topLevel(kModule, kTopNames));
   if (nodes->empty()) {
     return Error(CodecErrc::MissingNode,
                  topPath(kModule, "errors") + ": the document holds no errors container");
   }
   Node& node = nodes->front();
   RestconfErrors errors;
-  SZTP_TRY_ASSIGN(entries, node.list("error"));
+  SZTP_MODEL_TRY_ASSIGN(entries, node.list("error"));
   for (auto& entry : *entries) {
-    SZTP_TRY_ASSIGN(error, readError(entry));
+    SZTP_MODEL_TRY_ASSIGN(error, readError(entry));
     errors.errors.push_back(std::move(*error));
   }
-  SZTP_TRY(node.finish());
+  SZTP_MODEL_TRY(node.finish());
   if (errors.errors.empty()) {
     // The module sets no min-elements, but RFC 8040 §7.1 reports "one or more" errors.
     return nodeError(CodecErrc::ConstraintViolation, node.path() + "/error",

@@ -18,29 +18,29 @@ constexpr std::string_view kAssertions[] = {"verified", "logged", "proximity", "
 constexpr std::string_view kManufacturerPrivate = "manufacturer-private";
 
 Result<std::optional<Bytes>> optionalBinary(Node& node, std::string_view name) {
-  SZTP_TRY_ASSIGN(leaf, node.leaf(name));
+  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
   if (!*leaf) {
     return std::optional<Bytes>();
   }
-  SZTP_TRY_ASSIGN(bytes, readBinary(**leaf));
+  SZTP_MODEL_TRY_ASSIGN(bytes, readBinary(**leaf));
   return std::optional<Bytes>(std::move(*bytes));
 }
 
 Result<std::optional<DateTime>> optionalDate(Node& node, std::string_view name) {
-  SZTP_TRY_ASSIGN(leaf, node.leaf(name));
+  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
   if (!*leaf) {
     return std::optional<DateTime>();
   }
-  SZTP_TRY_ASSIGN(date, readDateTime(**leaf));
+  SZTP_MODEL_TRY_ASSIGN(date, readDateTime(**leaf));
   return std::optional<DateTime>(std::move(*date));
 }
 
 Result<std::optional<std::string>> optionalUri(Node& node, std::string_view name) {
-  SZTP_TRY_ASSIGN(leaf, node.leaf(name));
+  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
   if (!*leaf) {
     return std::optional<std::string>();
   }
-  SZTP_TRY_ASSIGN(text, readString(**leaf));
+  SZTP_MODEL_TRY_ASSIGN(text, readString(**leaf));
   if (auto problem = inetUriProblem(*text)) {
     return invalidValue(**leaf, *problem);
   }
@@ -49,59 +49,59 @@ Result<std::optional<std::string>> optionalUri(Node& node, std::string_view name
 
 Result<Voucher> readVoucher(Node& node) {
   Voucher voucher;
-  SZTP_TRY_ASSIGN(createdOn, optionalDate(node, "created-on"));
+  SZTP_MODEL_TRY_ASSIGN(createdOn, optionalDate(node, "created-on"));
   voucher.createdOn = std::move(*createdOn);
-  SZTP_TRY_ASSIGN(expiresOn, optionalDate(node, "expires-on"));
+  SZTP_MODEL_TRY_ASSIGN(expiresOn, optionalDate(node, "expires-on"));
   voucher.expiresOn = std::move(*expiresOn);
-  SZTP_TRY_ASSIGN(assertion, node.leaf("assertion"));
+  SZTP_MODEL_TRY_ASSIGN(assertion, node.leaf("assertion"));
   if (*assertion) {
-    SZTP_TRY_ASSIGN(index, readEnumeration(**assertion, kAssertions));
+    SZTP_MODEL_TRY_ASSIGN(index, readEnumeration(**assertion, kAssertions));
     voucher.assertion = static_cast<Assertion>(*index);
   }
-  SZTP_TRY_ASSIGN(serial, node.leaf("serial-number"));
+  SZTP_MODEL_TRY_ASSIGN(serial, node.leaf("serial-number"));
   if (!*serial) {
     return missingNode(node, "serial-number",
                        "serial-number is mandatory in RFC 8366 and rfc8366bis (A10)");
   }
-  SZTP_TRY_ASSIGN(serialText, readString(**serial));
+  SZTP_MODEL_TRY_ASSIGN(serialText, readString(**serial));
   voucher.serialNumber = std::move(*serialText);
-  SZTP_TRY_ASSIGN(issuer, optionalBinary(node, "idevid-issuer"));
+  SZTP_MODEL_TRY_ASSIGN(issuer, optionalBinary(node, "idevid-issuer"));
   voucher.idevidIssuer = std::move(*issuer);
-  SZTP_TRY_ASSIGN(pinned, optionalBinary(node, "pinned-domain-cert"));
+  SZTP_MODEL_TRY_ASSIGN(pinned, optionalBinary(node, "pinned-domain-cert"));
   voucher.pinnedDomainCert = std::move(*pinned);
-  SZTP_TRY_ASSIGN(revocation, node.leaf("domain-cert-revocation-checks"));
+  SZTP_MODEL_TRY_ASSIGN(revocation, node.leaf("domain-cert-revocation-checks"));
   if (*revocation) {
-    SZTP_TRY_ASSIGN(flag, readBoolean(**revocation));
+    SZTP_MODEL_TRY_ASSIGN(flag, readBoolean(**revocation));
     voucher.domainCertRevocationChecks = *flag;
   }
-  SZTP_TRY_ASSIGN(nonce, node.leaf("nonce"));
+  SZTP_MODEL_TRY_ASSIGN(nonce, node.leaf("nonce"));
   if (*nonce) {
-    SZTP_TRY_ASSIGN(bytes, readBinary(**nonce));
+    SZTP_MODEL_TRY_ASSIGN(bytes, readBinary(**nonce));
     if (bytes->size() < 8 || bytes->size() > 32) {
       return invalidValue(**nonce, "the nonce is " + std::to_string(bytes->size()) +
                                        " octets; its length must be 8..32 (A10)");
     }
     voucher.nonce = std::move(*bytes);
   }
-  SZTP_TRY_ASSIGN(renewal, optionalDate(node, "last-renewal-date"));
+  SZTP_MODEL_TRY_ASSIGN(renewal, optionalDate(node, "last-renewal-date"));
   voucher.lastRenewalDate = std::move(*renewal);
 
-  SZTP_TRY_ASSIGN(pubk, optionalBinary(node, "pinned-domain-pubk"));
+  SZTP_MODEL_TRY_ASSIGN(pubk, optionalBinary(node, "pinned-domain-pubk"));
   voucher.pinnedDomainPubk = std::move(*pubk);
-  SZTP_TRY_ASSIGN(pubkSha256, optionalBinary(node, "pinned-domain-pubk-sha256"));
+  SZTP_MODEL_TRY_ASSIGN(pubkSha256, optionalBinary(node, "pinned-domain-pubk-sha256"));
   voucher.pinnedDomainPubkSha256 = std::move(*pubkSha256);
-  SZTP_TRY_ASSIGN(estDomain, optionalUri(node, "est-domain"));
+  SZTP_MODEL_TRY_ASSIGN(estDomain, optionalUri(node, "est-domain"));
   voucher.estDomain = std::move(*estDomain);
-  SZTP_TRY_ASSIGN(configurationUrl, optionalUri(node, "additional-configuration-url"));
+  SZTP_MODEL_TRY_ASSIGN(configurationUrl, optionalUri(node, "additional-configuration-url"));
   voucher.additionalConfigurationUrl = std::move(*configurationUrl);
-  SZTP_TRY_ASSIGN(extensions, node.leafList("extensions"));
+  SZTP_MODEL_TRY_ASSIGN(extensions, node.leafList("extensions"));
   for (const auto& extension : *extensions) {
-    SZTP_TRY_ASSIGN(text, readUint64OrString(extension));
+    SZTP_MODEL_TRY_ASSIGN(text, readUint64OrString(extension));
     voucher.extensions.push_back(std::move(*text));
   }
-  SZTP_TRY_ASSIGN(proprietary, optionalBinary(node, kManufacturerPrivate));
+  SZTP_MODEL_TRY_ASSIGN(proprietary, optionalBinary(node, kManufacturerPrivate));
   voucher.manufacturerProprietary = std::move(*proprietary);
-  SZTP_TRY(node.finish());
+  SZTP_MODEL_TRY(node.finish());
 
   // RFC 8366 must 'not(../nonce)' on expires-on; bis dropped it, SZTP keeps it.
   if (voucher.expiresOn && voucher.nonce) {
@@ -118,8 +118,8 @@ Result<Voucher> readVoucher(Node& node) {
 }  // namespace
 
 Result<Voucher> parseVoucher(std::string_view text, Encoding encoding, const ParseLimits& limits) {
-  SZTP_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
-  SZTP_TRY_ASSIGN(nodes, document->topLevel(kModule, kTopNames));
+  SZTP_MODEL_TRY_ASSIGN(document, Document::parse(text, encoding, limits));
+  SZTP_MODEL_TRY_ASSIGN(nodes, document->topLevel(kModule, kTopNames));
   if (nodes->empty()) {
     return Error(CodecErrc::MissingNode,
                  topPath(kModule, "voucher") + ": the document holds no voucher");
