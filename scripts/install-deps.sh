@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages sztp needs, and only those that are missing.
+#   scripts/install-deps.sh            everything: build, tests, fuzzing, benchmarks
+#   scripts/install-deps.sh --runtime  enough to build the binaries and run the demo
+# Uses sudo when not root. Every dependency comes from Debian (docs/building.md).
+set -euo pipefail
+
+build=(cmake ninja-build pkg-config g++ openssl libssl-dev nlohmann-json3-dev libpugixml-dev
+       libyaml-cpp-dev libcli11-dev)
+test=(libgtest-dev libgmock-dev libbenchmark-dev libyang2-dev libyang2-tools clang
+      libclang-rt-14-dev)
+
+packages=("${build[@]}")
+if [[ "${1:-}" != "--runtime" ]]; then
+  packages+=("${test[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+as_root=()
+if [[ $(id -u) -ne 0 ]]; then
+  if ! command -v sudo >/dev/null; then
+    echo "install-deps: missing packages and not root; run as root:" >&2
+    echo "  apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  as_root=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
