@@ -13,6 +13,11 @@ if(SZTP_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   target_link_options(sztp_options INTERFACE -fsanitize=address,undefined)
 endif()
+if(SZTP_BUILD_FUZZERS)
+  # Coverage instrumentation for every library, not only each fuzz target's own
+  # file: without it libFuzzer is blind inside the parsers it is meant to explore.
+  target_compile_options(sztp_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 target_include_directories(sztp_options INTERFACE ${PROJECT_SOURCE_DIR}/src/lib)
 
 # sztp_library(<name> SOURCES ... [DEPS ...]) -> static library sztp_<name>.

@@ -76,16 +76,13 @@ TEST_P(ConveyedInfoConformance, RedirectAddressForms) {
   }
 }
 
-TEST_P(ConveyedInfoConformance, EmptyOnboarding) {
-  // {"ietf-sztp-conveyed-info:onboarding-information": {}}: an empty
-  // non-presence container, which libyang 2.1.30 cannot validate safely.
-  const std::string payload = model::encodeConveyedInformation(OnboardingInformation{}, GetParam());
-  Validation result = validator().validate(PayloadKind::ConveyedInformation, GetParam(), payload);
-  if (result.verdict == Verdict::Unsupported) {
-    GTEST_SKIP() << "libyang limitation: " << result.message << "\npayload: " << payload;
-  }
-  EXPECT_TRUE(result.ok()) << verdictName(result.verdict) << ": " << result.message << "\n"
-                           << payload;
+TEST_P(ConveyedInfoConformance, MinimalOnboarding) {
+  // The smallest valid onboarding information: one leaf of the case. (An
+  // empty container is no choice at all; the model parser refuses it, and
+  // libyang 2.1.30 reads freed memory on it, see yang_validator.cc.)
+  OnboardingInformation onboarding;
+  onboarding.postConfigurationScript = toBytes("#!/bin/sh\necho done\n");
+  EXPECT_TRUE(acceptsInfo(onboarding));
 }
 
 TEST_P(ConveyedInfoConformance, FullOnboarding) {

@@ -79,17 +79,12 @@ TEST_P(RestconfErrorConformance, ErrorPath) {
     return;
   }
   ASSERT_EQ(result.verdict, Verdict::Invalid) << result.message;
-  if (GetParam() == model::Encoding::Xml &&
-      result.message.find("Prefix missing for") != std::string::npos) {
-    // RFC 7950 §9.13.2: in XML every node name of an instance-identifier
-    // carries a prefix declared in scope. The encoder declares the module's
-    // prefix but keeps the JSON form (RFC 7951 §6.11), which qualifies only
-    // the first node and module changes.
-    GTEST_SKIP() << "known encoder bug: encodeRestconfErrors writes error-path in XML with "
-                    "unprefixed node names after the first; libyang: "
-                 << result.message << "\n"
-                 << payload;
-  }
+  // RFC 7950 §9.13.2: in XML every node name of an instance-identifier carries
+  // a prefix declared in scope. An encoder that keeps the JSON form (RFC 7951
+  // §6.11: only the first node and module changes qualified) fails here.
+  ASSERT_EQ(result.message.find("Prefix missing for"), std::string::npos)
+      << "error-path is not fully qualified in XML: " << result.message << "\n"
+      << payload;
   // The type has require-instance true (the default), and libyang checks it
   // against the errors document itself, where the request's node cannot
   // exist. The path did resolve against the schema: an unknown node would

@@ -181,6 +181,11 @@ Result<model::OnboardingInformation> onboarding(const YAML::Node& node, const st
   if (info.configuration.has_value() != info.configurationHandling.has_value()) {
     return invalid(path, "configuration and configuration-handling go together (A16)");
   }
+  if (info == model::OnboardingInformation{} ||
+      (info.bootImage && *info.bootImage == model::BootImage{} && !info.configuration &&
+       !info.preConfigurationScript && !info.postConfigurationScript)) {
+    return invalid(path, "is empty: give a boot-image, scripts or a configuration");
+  }
   return info;
 }
 

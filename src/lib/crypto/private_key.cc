@@ -36,6 +36,11 @@ std::string describe(EVP_PKEY* key) {
   return name != nullptr ? name : "unknown";
 }
 
+// EVP_EC_gen is a macro that casts the curve name's const away; call what it expands to.
+EVP_PKEY* ecKey(const char* curve) {
+  return EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve);
+}
+
 }  // namespace
 
 std::string_view keyTypeName(KeyType type) {
@@ -60,10 +65,10 @@ Result<PrivateKey> PrivateKey::generate(KeyType type) {
   EVP_PKEY* key = nullptr;
   switch (type) {
     case KeyType::EcP256:
-      key = EVP_EC_gen("P-256");
+      key = ecKey("P-256");
       break;
     case KeyType::EcP384:
-      key = EVP_EC_gen("P-384");
+      key = ecKey("P-384");
       break;
     case KeyType::Rsa2048:
       key = EVP_RSA_gen(2048);

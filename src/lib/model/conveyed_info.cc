@@ -162,6 +162,19 @@ Result<OnboardingInformation> readOnboarding(Node& node) {
   SZTP_MODEL_TRY_ASSIGN(post, optionalBinary(node, "post-configuration-script"));
   info.postConfigurationScript = std::move(*post);
   SZTP_MODEL_TRY(node.finish());
+  // boot-image is a non-presence container: without children it is no data.
+  if (info.bootImage && *info.bootImage == BootImage{}) {
+    info.bootImage.reset();
+  }
+  // A13: the mandatory choice information-type needs at least one data node
+  // of its case; an empty non-presence container is not one (RFC 7950
+  // §7.5.7, §7.9.4). libyang leaves this unchecked in yang-data (and crashes
+  // on it in 2.1.30), so it is checked here.
+  if (info == OnboardingInformation{}) {
+    return nodeError(CodecErrc::ConstraintViolation, node.path(),
+                     "onboarding-information is empty: the mandatory choice information-type "
+                     "needs at least one node (RFC 7950 §7.9.4)");
+  }
   // A16: each of configuration-handling and configuration requires the other.
   if (info.configurationHandling && !info.configuration) {
     return nodeError(CodecErrc::ConstraintViolation, node.path() + "/configuration-handling",

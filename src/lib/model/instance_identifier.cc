@@ -47,7 +47,86 @@ void forEachPrefix(std::string_view path, OnPrefix onPrefix) {
   }
 }
 
+// Calls `onName(begin, prefixLength, inPredicate)` for each node name; a
+// prefixLength of 0 means the name is unprefixed.
+template <class OnName>
+void forEachName(std::string_view path, OnName onName) {
+  char quote = 0;
+  bool atNameStart = false;
+  bool inPredicate = false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      atNameStart = false;
+      continue;
+    }
+    if (c == '/' || c == '[') {
+      inPredicate = c == '[';
+      atNameStart = true;
+      continue;
+    }
+    if (c == ']') {
+      inPredicate = false;
+    }
+    if (atNameStart && isNameStart(c)) {
+      std::size_t end = i;
+      while (end < path.size() && isNameChar(path[end])) {
+        ++end;
+      }
+      onName(i, end < path.size() && path[end] == ':' ? end - i : 0, inPredicate);
+      i = end - 1;
+    }
+    atNameStart = false;
+  }
+}
+
 }  // namespace
+
+std::string qualifyEveryInstanceIdentifierName(std::string_view jsonForm) {
+  std::string out;
+  std::size_t copied = 0;
+  std::string stepModule;
+  forEachName(jsonForm, [&](std::size_t begin, std::size_t prefixLength, bool inPredicate) {
+    if (prefixLength > 0) {
+      if (!inPredicate) {
+        stepModule = std::string(jsonForm.substr(begin, prefixLength));
+      }
+    } else if (!stepModule.empty()) {
+      out.append(jsonForm.substr(copied, begin - copied));
+      out += stepModule + ":";
+      copied = begin;
+    }
+  });
+  out.append(jsonForm.substr(copied));
+  return out;
+}
+
+std::string qualifyInstanceIdentifierLikeJson(std::string_view fullyQualified) {
+  std::string out;
+  std::size_t copied = 0;
+  std::string stepModule;
+  forEachName(fullyQualified, [&](std::size_t begin, std::size_t prefixLength, bool inPredicate) {
+    if (prefixLength == 0) {
+      return;
+    }
+    const std::string prefix(fullyQualified.substr(begin, prefixLength));
+    if (prefix == stepModule) {
+      out.append(fullyQualified.substr(copied, begin - copied));
+      copied = begin + prefixLength + 1;
+    } else if (!inPredicate) {
+      stepModule = prefix;
+    }
+  });
+  out.append(fullyQualified.substr(copied));
+  return out;
+}
 
 std::string rewriteInstanceIdentifierPrefixes(
     std::string_view path,

@@ -39,22 +39,23 @@ Result<RestconfError> readError(Node& entry) {
   error.errorTag = std::move(**tag);
   SZTP_MODEL_TRY_ASSIGN(appTag, optionalString(entry, "error-app-tag"));
   error.errorAppTag = std::move(*appTag);
-  // error-path is an instance-identifier, kept as text: it points into the
-  // request's data tree, which this reader does not have. In XML its prefixes
-  // are bound by xmlns declarations that the text alone would lose, so those
-  // that resolve to a known module are rewritten to the module name (the
-  // JSON-style prefix), which the XML encoder declares again.
+  // error-path is an instance-identifier, kept as text in its RFC 7951 form:
+  // it points into the request's data tree, which this reader does not have.
+  // In XML every name carries a prefix bound by an xmlns declaration that the
+  // text alone would lose (RFC 7950 §9.13.2), so prefixes of known modules are
+  // rewritten to module names and the redundant ones dropped; the XML encoder
+  // qualifies every name again.
   SZTP_MODEL_TRY_ASSIGN(pathLeaf, entry.leaf("error-path"));
   if (*pathLeaf) {
     SZTP_MODEL_TRY_ASSIGN(text, readString(**pathLeaf));
     if ((*pathLeaf)->json() == nullptr) {
       const pugi::xml_node element = (*pathLeaf)->xml();
-      *text = rewriteInstanceIdentifierPrefixes(
+      *text = qualifyInstanceIdentifierLikeJson(rewriteInstanceIdentifierPrefixes(
           *text, [&](std::string_view prefix) -> std::optional<std::string> {
             const auto ns = lookupNamespace(element, prefix);
             const auto module = ns ? moduleByNamespace(*ns) : std::nullopt;
             return module ? std::optional<std::string>(module->name) : std::nullopt;
-          });
+          }));
     }
     error.errorPath = std::move(*text);
   }
@@ -102,8 +103,11 @@ std::string encodeRestconfErrors(const RestconfErrors& errors, Encoding encoding
       entry.leafString("error-app-tag", *error.errorAppTag);
     }
     if (error.errorPath) {
-      entry.leafString("error-path", *error.errorPath, nullptr,
-                       instanceIdentifierModules(*error.errorPath));
+      entry.leafString("error-path",
+                       encoding == Encoding::Xml
+                           ? qualifyEveryInstanceIdentifierName(*error.errorPath)
+                           : *error.errorPath,
+                       nullptr, instanceIdentifierModules(*error.errorPath));
     }
     if (error.errorMessage) {
       entry.leafString("error-message", *error.errorMessage);

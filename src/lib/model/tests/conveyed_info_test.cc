@@ -207,7 +207,9 @@ TEST(ConveyedInfoRoundTrip, RedirectMinimalAndFull) {
 }
 
 TEST(ConveyedInfoRoundTrip, OnboardingMinimalAndFull) {
-  expectBothRoundTrips(OnboardingInformation{});
+  OnboardingInformation minimal;
+  minimal.postConfigurationScript = toBytes("echo done");
+  expectBothRoundTrips(minimal);
 
   OnboardingInformation full;
   full.bootImage = BootImage{};
@@ -221,10 +223,24 @@ TEST(ConveyedInfoRoundTrip, OnboardingMinimalAndFull) {
   full.configuration = allOctets();
   full.postConfigurationScript = Bytes{};
   expectBothRoundTrips(full);
+}
 
+TEST(ConveyedInfoConstraints, EmptyOnboardingInformationIsNoChoice) {
+  // An empty non-presence container is no data node, so the mandatory choice
+  // information-type is unsatisfied (RFC 7950 §7.5.7, §7.9.4); an empty
+  // boot-image adds nothing.
   OnboardingInformation emptyImage;
   emptyImage.bootImage = BootImage{};
-  expectBothRoundTrips(emptyImage);
+  for (const auto& info : {OnboardingInformation{}, emptyImage}) {
+    for (const auto encoding : {Encoding::Json, Encoding::Xml}) {
+      auto parsed = parseConveyedInformation(encodeConveyedInformation(info, encoding), encoding);
+      ASSERT_FALSE(parsed);
+      EXPECT_EQ(parsed.error().code(), CodecErrc::ConstraintViolation);
+      EXPECT_NE(parsed.error().detail().find("/ietf-sztp-conveyed-info:onboarding-information"),
+                std::string::npos)
+          << parsed.error().detail();
+    }
+  }
 }
 
 TEST(ConveyedInfoNames, IdentityAndEnumerationNames) {

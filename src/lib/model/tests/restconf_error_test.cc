@@ -80,10 +80,9 @@ TEST(RestconfErrors, XmlErrorInfoIsCanonicalAndSelfContained) {
   auto parsed = parseRestconfErrors(kXmlErrors, Encoding::Xml);
   ASSERT_TRUE(parsed) << parsed.error().detail();
   ASSERT_EQ(parsed->errors.size(), 2u);
-  // Prefixes bound to known modules become module names, which the XML
-  // encoder declares again.
-  EXPECT_EQ(parsed->errors[0].errorPath,
-            "/ietf-sztp-bootstrap-server:input/ietf-sztp-bootstrap-server:nonce");
+  // Prefixes bound to known modules become module names, kept in RFC 7951
+  // form; the XML encoder qualifies every name again and declares them.
+  EXPECT_EQ(parsed->errors[0].errorPath, "/ietf-sztp-bootstrap-server:input/nonce");
   const auto xml = encodeRestconfErrors(*parsed, Encoding::Xml);
   EXPECT_NE(
       xml.find(
@@ -160,6 +159,32 @@ TEST(RestconfErrors, Rules) {
               CodecErrc::MissingNode, "/ietf-restconf:errors/error[1]/error-tag"));
 }
 
+TEST(RestconfErrors, XmlErrorPathQualifiesEveryName) {
+  // RFC 7950 §9.13.2: in XML every node name of an instance-identifier carries
+  // a prefix; RFC 7951 §6.11 JSON prefixes only the first and module changes.
+  RestconfErrors errors{{RestconfError{
+      "protocol",
+      "invalid-value",
+      {},
+      "/ietf-sztp-conveyed-info:redirect-information/bootstrap-server[address='a:b']/port",
+      {},
+      {}}}};
+  const auto xml = encodeRestconfErrors(errors, Encoding::Xml);
+  EXPECT_NE(xml.find("/ietf-sztp-conveyed-info:redirect-information/ietf-sztp-conveyed-info:"
+                     "bootstrap-server[ietf-sztp-conveyed-info:address='a:b']/"
+                     "ietf-sztp-conveyed-info:port</error-path>"),
+            std::string::npos)
+      << xml;
+  const auto json = encodeRestconfErrors(errors, Encoding::Json);
+  EXPECT_NE(json.find("\"/ietf-sztp-conveyed-info:redirect-information/bootstrap-server"
+                      "[address='a:b']/port\""),
+            std::string::npos)
+      << json;
+  auto back = parseRestconfErrors(xml, Encoding::Xml);
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ(*back, errors);
+}
+
 TEST(RestconfErrors, ErrorPathPrefixes) {
   auto parsed = parseRestconfErrors(R"(<errors xmlns="urn:ietf:params:xml:ns:yang:ietf-restconf">
       <error><error-type>application</error-type><error-tag>invalid-value</error-tag>
@@ -170,8 +195,7 @@ TEST(RestconfErrors, ErrorPathPrefixes) {
                                     Encoding::Xml);
   ASSERT_TRUE(parsed) << parsed.error().detail();
   EXPECT_EQ(parsed->errors[0].errorPath,
-            "/ietf-sztp-conveyed-info:redirect-information/ietf-sztp-conveyed-info:bootstrap-server"
-            "[ietf-sztp-conveyed-info:address='a/b:c']/u:x");
+            "/ietf-sztp-conveyed-info:redirect-information/bootstrap-server[address='a/b:c']/u:x");
   expectRoundTrip(*parsed, Encoding::Xml, encodeRestconfErrors, parseRestconfErrors);
   RestconfErrors json{
       {RestconfError{"rpc", "x", {}, "/ietf-sztp-bootstrap-server:input/nonce", {}, {}}}};
