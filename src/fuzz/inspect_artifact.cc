@@ -9,7 +9,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto described = sztp::inspect::describeArtifact(sztp::ByteView(data, size));
   if (described) {
-    (void)described->dump();
+    (void)sztp::inspect::toJsonText(*described);
   }
   return 0;
 }

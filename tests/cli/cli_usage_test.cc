@@ -1,4 +1,7 @@
 // Exit codes, --help, show, dhcp and reason-codes through the binary.
+#include <filesystem>
+#include <regex>
+
 #include "cli_fixture.h"
 
 namespace sztp::cli::test {
@@ -111,6 +114,38 @@ TEST_F(CliTest, ReasonCodesAreListed) {
     found = found || entry["code"] == "voucher-serial-mismatch";
   }
   EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace sztp::cli::test
+
+namespace sztp::cli::test {
+namespace {
+
+// docs/cli.md must mention every option each command's --help offers.
+TEST_F(CliTest, EveryOptionIsDocumented) {
+  const std::string doc =
+      testutil::readText(std::filesystem::path(SZTP_SOURCE_DIR) / "docs" / "cli.md");
+  const std::vector<std::vector<std::string>> commands = {{"pki", "init"},
+                                                          {"voucher", "create"},
+                                                          {"owner-cert", "create"},
+                                                          {"conveyed-info", "create"},
+                                                          {"verify"},
+                                                          {"show"},
+                                                          {"dhcp", "encode"},
+                                                          {"dhcp", "decode"},
+                                                          {"reason-codes"}};
+  const std::regex option("--[a-z][a-z0-9-]+");
+  for (auto args : commands) {
+    args.push_back("--help");
+    auto help = sztp(args);
+    ASSERT_EQ(help.exitCode, 0) << help.output;
+    for (auto it = std::sregex_iterator(help.output.begin(), help.output.end(), option);
+         it != std::sregex_iterator(); ++it) {
+      EXPECT_NE(doc.find(it->str()), std::string::npos)
+          << it->str() << " of `sztp " << args[0] << "` is not in docs/cli.md";
+    }
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "common/hex.h"
 #include "dhcp/sztp_redirect_option.h"
 #include "files.h"
+#include "inspect/describe.h"
 
 namespace sztp::cli {
 
@@ -120,7 +121,7 @@ int runDecode(const DecodeOptions& o) {
     }
     out["bootstrap-servers"] = servers;
     out["rejected"] = rejected;
-    std::cout << out.dump(2) << "\n";
+    std::cout << inspect::toJsonText(out) << "\n";
     return kExitOk;
   }
   for (const auto& s : list->servers) {

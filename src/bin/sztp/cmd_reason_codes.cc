@@ -5,6 +5,7 @@
 
 #include "catalog/reason_catalog.h"
 #include "command.h"
+#include "inspect/describe.h"
 
 namespace sztp::cli {
 
@@ -28,7 +29,7 @@ void addReasonCodesCommand(CLI::App& root, Commands& commands, const Context& /*
            }
          }
          if (*json) {
-           std::cout << out.dump(2) << "\n";
+           std::cout << inspect::toJsonText(out) << "\n";
          }
          return kExitOk;
        }});

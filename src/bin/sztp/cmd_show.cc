@@ -39,7 +39,7 @@ int run(const ShowOptions& o) {
     return reportError(described.error());
   }
   (*described)["file"] = o.file;
-  std::cout << described->dump(o.compact ? -1 : 2) << "\n";
+  std::cout << inspect::toJsonText(*described, o.compact ? -1 : 2) << "\n";
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 #include "common/codec_error.h"
 #include "common/date_time.h"
 #include "files.h"
+#include "inspect/describe.h"
 #include "trust/signed_data_validator.h"
 
 namespace sztp::cli {
@@ -155,7 +156,7 @@ int run(const VerifyOptions& o, const Context& context) {
       report["reason"] = result.error().reason();
       report["message"] = result.error().message();
     }
-    std::cout << report.dump(2) << "\n";
+    std::cout << inspect::toJsonText(report) << "\n";
     return result ? kExitOk : kExitFailed;
   }
 

@@ -1,5 +1,7 @@
 #include "common/error.h"
 
+#include "common/display_text.h"
+
 namespace sztp {
 
 std::string ReasonCategory::message(int value) const {
@@ -19,6 +21,9 @@ std::string_view ReasonCategory::reasonCode(int value) const noexcept {
   }
   return "unknown";
 }
+
+Error::Error(std::error_code code, std::string_view detail)
+    : code_(code), detail_(displayText(detail)) {}
 
 std::string_view Error::reason() const noexcept {
   if (const auto* category = dynamic_cast<const ReasonCategory*>(&code_.category())) {
@@ -46,9 +51,9 @@ std::string Error::describe() const {
 
 Error& Error::addContext(std::string_view context) {
   if (detail_.empty()) {
-    detail_ = std::string(context);
+    detail_ = displayText(context);
   } else {
-    detail_ = std::string(context) + ": " + detail_;
+    detail_ = displayText(context) + ": " + detail_;
   }
   return *this;
 }

@@ -42,7 +42,8 @@ class ReasonCategory : public std::error_category {
 /// subject, an OpenSSL verify string).
 class Error {
  public:
-  Error(std::error_code code, std::string detail = {}) : code_(code), detail_(std::move(detail)) {}
+  /// The detail is passed through displayText(): it often quotes untrusted input.
+  Error(std::error_code code, std::string_view detail = {});
 
   const std::error_code& code() const noexcept { return code_; }
   const std::string& detail() const noexcept { return detail_; }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "common/display_text.h"
 #include "crypto/crypto_error.h"
 
 namespace sztp::crypto::detail {
@@ -67,8 +68,9 @@ Asn1TimePtr toAsn1Time(TimePoint time) {
 std::string nameToString(const X509_NAME* name) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  const Bytes bytes = bioContents(bio.get());
-  return std::string(bytes.begin(), bytes.end());
+  // Names come from untrusted certificates and may hold any octets (T61String,
+  // controls): make them safe for logs and JSON, keeping valid UTF-8.
+  return displayText(toString(bioContents(bio.get())));
 }
 
 std::string integerToHex(const ASN1_INTEGER* value) {

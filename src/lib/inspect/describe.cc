@@ -466,6 +466,10 @@ json describeVoucher(const model::Voucher& voucher) {
   return out;
 }
 
+std::string toJsonText(const json& value, int indent) {
+  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 Result<json> describeArtifact(ByteView data, const InspectOptions& options) {
   const std::string_view asText(reinterpret_cast<const char*>(data.data()), data.size());
   if (asText.find("-----BEGIN") != std::string_view::npos) {

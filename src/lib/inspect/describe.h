@@ -41,4 +41,8 @@ struct InspectOptions {
 /// when the input is none of these.
 Result<nlohmann::json> describeArtifact(ByteView data, const InspectOptions& options = {});
 
+/// Serialises a description (or any JSON built from untrusted data): invalid
+/// UTF-8 is replaced instead of throwing, as nlohmann's default would.
+std::string toJsonText(const nlohmann::json& value, int indent = 2);
+
 }  // namespace sztp::inspect
