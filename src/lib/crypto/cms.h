@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,6 +95,22 @@ struct VerifiedContent {
 /// signer's key. Certificates inside the CMS are not consulted.
 Result<VerifiedContent> verifySignedBy(ByteView der, const Certificate& signer,
                                        const CmsLimits& limits = {});
+
+/// A SignedData decoded once, for the device's flow: read the signer
+/// identifier, validate that certificate's path, then check the signature,
+/// without decoding the CMS twice. Copies share the decoded structure.
+class SignedMessage {
+ public:
+  static Result<SignedMessage> parse(ByteView der, const CmsLimits& limits = {});
+  const SignedData& summary() const;
+  /// Same rules and errors as verifySignedBy.
+  Result<VerifiedContent> verifyBy(const Certificate& signer) const;
+
+ private:
+  struct Impl;
+  explicit SignedMessage(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<Impl> impl_;
+};
 
 /// Verifies a SignedData whose signer must chain to `anchors` (D23): the same
 /// structural rules as verifySignedBy, the signer certificate looked up among

@@ -163,9 +163,34 @@ VerifiedContent makeVerified(CMS_ContentInfo* cms, Bytes content, Certificate si
                          certificatesOf(cms), crlsOf(cms)};
 }
 
+SignedData summarizeSignedData(CMS_ContentInfo* cms) {
+  SignedData data;
+  const auto inner = describeType(CMS_get0_eContentType(cms));
+  data.contentType = inner.type;
+  data.contentTypeOid = inner.oid;
+  ASN1_OCTET_STRING** content = CMS_get0_content(cms);
+  if (content != nullptr && *content != nullptr) {
+    const auto* d = ASN1_STRING_get0_data(*content);
+    data.content = Bytes(d, d + ASN1_STRING_length(*content));
+  }
+  data.certificates = certificatesOf(cms);
+  data.crls = crlsOf(cms);
+  STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms);
+  for (int i = 0; i < sk_CMS_SignerInfo_num(signers); ++i) {
+    data.signers.push_back(summarize(sk_CMS_SignerInfo_value(signers, i)));
+  }
+  ERR_clear_error();
+  return data;
+}
+
 }  // namespace
 
-Result<SignedData> parseSignedData(ByteView der, const CmsLimits& limits) {
+struct SignedMessage::Impl {
+  CmsPtr cms;
+  SignedData summary;
+};
+
+Result<SignedMessage> SignedMessage::parse(ByteView der, const CmsLimits& limits) {
   auto cms = loadCms(der, limits);
   if (!cms) {
     return std::move(cms).error();
@@ -174,43 +199,50 @@ Result<SignedData> parseSignedData(ByteView der, const CmsLimits& limits) {
   if (outer.type != ContentType::SignedData) {
     return Error(CryptoErrc::UnexpectedContentType, "expected SignedData, got " + outer.oid);
   }
-  SignedData data;
-  const auto inner = describeType(CMS_get0_eContentType(cms->get()));
-  data.contentType = inner.type;
-  data.contentTypeOid = inner.oid;
-  ASN1_OCTET_STRING** content = CMS_get0_content(cms->get());
-  if (content != nullptr && *content != nullptr) {
-    const auto* d = ASN1_STRING_get0_data(*content);
-    data.content = Bytes(d, d + ASN1_STRING_length(*content));
+  auto impl = std::make_shared<Impl>();
+  impl->summary = summarizeSignedData(cms->get());
+  impl->cms = std::move(*cms);
+  return SignedMessage(std::move(impl));
+}
+
+const SignedData& SignedMessage::summary() const {
+  return impl_->summary;
+}
+
+Result<VerifiedContent> SignedMessage::verifyBy(const Certificate& signer) const {
+  CMS_ContentInfo* cms = impl_->cms.get();
+  auto structure = checkSignedStructure(cms);
+  if (!structure) {
+    return std::move(structure).error();
   }
-  data.certificates = certificatesOf(cms->get());
-  data.crls = crlsOf(cms->get());
-  STACK_OF(CMS_SignerInfo)* signers = CMS_get0_SignerInfos(cms->get());
-  for (int i = 0; i < sk_CMS_SignerInfo_num(signers); ++i) {
-    data.signers.push_back(summarize(sk_CMS_SignerInfo_value(signers, i)));
+  // CMS_verify remembers the signer certificate it found; forget it so that
+  // only `signer` can match this time.
+  CMS_SignerInfo_set1_signer_cert(*structure, nullptr);
+  X509StackPtr candidates = toStack(std::vector<Certificate>{signer});
+  // CMS_NOINTERN: only `signer` may match the signer identifier, never a
+  // certificate the artifact brought along (D32).
+  auto content = verifySignature(cms, candidates.get(), CMS_NOINTERN);
+  if (!content) {
+    return std::move(content).error();
   }
-  ERR_clear_error();
-  return data;
+  return makeVerified(cms, std::move(*content), signer);
+}
+
+Result<SignedData> parseSignedData(ByteView der, const CmsLimits& limits) {
+  auto message = SignedMessage::parse(der, limits);
+  if (!message) {
+    return std::move(message).error();
+  }
+  return message->summary();
 }
 
 Result<VerifiedContent> verifySignedBy(ByteView der, const Certificate& signer,
                                        const CmsLimits& limits) {
-  auto cms = loadCms(der, limits);
-  if (!cms) {
-    return std::move(cms).error();
+  auto message = SignedMessage::parse(der, limits);
+  if (!message) {
+    return std::move(message).error();
   }
-  auto structure = checkSignedStructure(cms->get());
-  if (!structure) {
-    return std::move(structure).error();
-  }
-  X509StackPtr candidates = toStack(std::vector<Certificate>{signer});
-  // CMS_NOINTERN: only `signer` may match the signer identifier, never a
-  // certificate the artifact brought along (D32).
-  auto content = verifySignature(cms->get(), candidates.get(), CMS_NOINTERN);
-  if (!content) {
-    return std::move(content).error();
-  }
-  return makeVerified(cms->get(), std::move(*content), signer);
+  return message->verifyBy(signer);
 }
 
 Result<VerifiedContent> verifySignedByTrusted(ByteView der, const std::vector<Certificate>& anchors,

@@ -432,22 +432,24 @@ Result<ValidatedData> Validator::run(const BootstrappingData& data) {
     return fail("D8", "voucher-trust-anchors", TrustErrc::VoucherTrustAnchorsMissing,
                 "the device has no voucher trust anchor configured");
   }
-  auto structure = crypto::parseSignedData(conveyed->data, context_.limits);
-  if (!structure) {
+  // Decoded once: its signer identifier picks the owner certificate (step
+  // D30), its signature is checked against it afterwards (D32).
+  auto message = crypto::SignedMessage::parse(conveyed->data, context_.limits);
+  if (!message) {
     return fail("A4", "conveyed-info-format", TrustErrc::ConveyedInfoMalformed,
-                structure.error().describe());
+                message.error().describe());
   }
 
   auto voucher = checkVoucher(*data.ownershipVoucher, out);
   if (!voucher) {
     return std::move(voucher).error();
   }
-  auto owner = checkOwnerCertificate(*data.ownerCertificate, *voucher, *structure, out);
+  auto owner = checkOwnerCertificate(*data.ownerCertificate, *voucher, message->summary(), out);
   if (!owner) {
     return std::move(owner).error();
   }
 
-  auto verified = crypto::verifySignedBy(conveyed->data, *owner, context_.limits);
+  auto verified = message->verifyBy(*owner);
   if (!verified) {
     const bool signature = isOneOf(verified.error().code(),
                                    {CryptoErrc::SignatureInvalid, CryptoErrc::SignerNotFound});

@@ -298,3 +298,46 @@ TEST(UnsignedContent, LargeContentUsesLongFormLengths) {
 
 }  // namespace
 }  // namespace sztp::crypto
+
+namespace sztp::crypto {
+namespace {
+
+TEST(SignedMessage, DecodedOnceVerifiedAgainstEachCandidate) {
+  auto c = test::makeChain();
+  SignOptions options;
+  options.extraCertificates = {c.intermediate.certificate};
+  auto der = signContent(toBytes("{}"), ContentType::ConveyedInfoJson, c.leaf.certificate,
+                         c.leaf.key, options);
+  auto message = SignedMessage::parse(*der);
+  ASSERT_TRUE(message) << message.error().describe();
+  ASSERT_EQ(message->summary().signers.size(), 1u);
+  EXPECT_EQ(message->summary().signers[0].serialHex, c.leaf.certificate.serialNumberHex());
+  // A wrong candidate first must not leave its mark on the decoded structure.
+  auto wrong = message->verifyBy(c.intermediate.certificate);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code(), CryptoErrc::SignerNotFound);
+  auto right = message->verifyBy(c.leaf.certificate);
+  ASSERT_TRUE(right) << right.error().describe();
+  EXPECT_EQ(right->signer, c.leaf.certificate);
+  EXPECT_FALSE(message->verifyBy(c.root.certificate));
+}
+
+TEST(PeekContentType, ReadsOnlyTheOuterTypeButChecksTheLength) {
+  auto c = test::makeChain();
+  auto der =
+      *signContent(toBytes("{}"), ContentType::AnimaJsonVoucher, c.leaf.certificate, c.leaf.key);
+  auto type = peekContentType(der);
+  ASSERT_TRUE(type);
+  EXPECT_EQ(type->type, ContentType::SignedData);
+  Bytes trailing = der;
+  trailing.push_back(0);
+  EXPECT_EQ(peekContentType(trailing).error().code(), CryptoErrc::MalformedCms);
+  Bytes truncated(der.begin(), der.end() - 1);
+  EXPECT_EQ(peekContentType(truncated).error().code(), CryptoErrc::MalformedCms);
+  EXPECT_EQ(peekContentType(c.leaf.certificate.toDer()).error().code(), CryptoErrc::MalformedCms);
+  EXPECT_FALSE(peekContentType(Bytes{0x30}));
+  EXPECT_FALSE(peekContentType(Bytes{0x30, 0x84, 0xff, 0xff, 0xff, 0xff}));
+}
+
+}  // namespace
+}  // namespace sztp::crypto
