@@ -29,15 +29,20 @@ for fuzzer in build-fuzz/bin/fuzz_*; do
   name=${fuzzer##*/fuzz_}
   corpus=src/fuzz/corpus/$name
   work=$(mktemp -d)
+  log=$(mktemp)
   echo "-- $name"
   # New inputs go to a scratch directory: the checked-in corpus only changes by review.
+  status=0
   "$fuzzer" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
-      -print_final_stats=1 "$work" "$corpus" 2>&1 | grep -E "stat::number_of_executed_units|ERROR|crash" || true
-  status=${PIPESTATUS[0]}
+      -print_final_stats=1 -artifact_prefix="$PWD/fuzz-$name-" "$work" "$corpus" >"$log" 2>&1 ||
+    status=$?
+  grep -E "stat::number_of_executed_units|cov:.*DONE" "$log" || true
   rm -rf "$work"
   if [[ $status -ne 0 ]]; then
-    echo "fuzz target $name failed (exit $status); the crashing input is in the current directory" >&2
+    tail -60 "$log" >&2
+    echo "fuzz target $name failed (exit $status); the input is saved as fuzz-$name-*" >&2
     exit 1
   fi
+  rm -f "$log"
 done
 echo "== all tests passed"

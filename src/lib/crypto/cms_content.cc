@@ -126,6 +126,22 @@ Bytes toDer(CMS_ContentInfo* cms) {
   return out;
 }
 
+IdentifierText identifierText(const ASN1_OCTET_STRING* keyId, const X509_NAME* issuer,
+                              const ASN1_INTEGER* serial) {
+  IdentifierText text;
+  if (keyId != nullptr) {
+    const auto* d = ASN1_STRING_get0_data(keyId);
+    text.subjectKeyId = Bytes(d, d + ASN1_STRING_length(keyId));
+  }
+  if (issuer != nullptr) {
+    text.issuer = nameToString(issuer);
+  }
+  if (serial != nullptr) {
+    text.serialHex = integerToHex(serial);
+  }
+  return text;
+}
+
 }  // namespace detail
 
 Result<ContentInfoType> peekContentType(ByteView der, const CmsLimits& limits) {

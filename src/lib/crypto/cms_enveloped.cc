@@ -11,16 +11,10 @@ namespace {
 
 void fillId(RecipientSummary& summary, ASN1_OCTET_STRING* keyId, X509_NAME* issuer,
             ASN1_INTEGER* serial) {
-  if (keyId != nullptr) {
-    const auto* d = ASN1_STRING_get0_data(keyId);
-    summary.subjectKeyId = Bytes(d, d + ASN1_STRING_length(keyId));
-  }
-  if (issuer != nullptr) {
-    summary.issuer = nameToString(issuer);
-  }
-  if (serial != nullptr) {
-    summary.serialHex = integerToHex(serial);
-  }
+  auto text = identifierText(keyId, issuer, serial);
+  summary.issuer = std::move(text.issuer);
+  summary.serialHex = std::move(text.serialHex);
+  summary.subjectKeyId = std::move(text.subjectKeyId);
 }
 
 }  // namespace

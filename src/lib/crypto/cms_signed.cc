@@ -52,16 +52,10 @@ SignerSummary summarize(CMS_SignerInfo* si) {
   X509_NAME* issuer = nullptr;
   ASN1_INTEGER* serial = nullptr;
   if (CMS_SignerInfo_get0_signer_id(si, &keyId, &issuer, &serial) == 1) {
-    if (keyId != nullptr) {
-      const auto* d = ASN1_STRING_get0_data(keyId);
-      summary.subjectKeyId = Bytes(d, d + ASN1_STRING_length(keyId));
-    }
-    if (issuer != nullptr) {
-      summary.issuer = nameToString(issuer);
-    }
-    if (serial != nullptr) {
-      summary.serialHex = integerToHex(serial);
-    }
+    auto text = identifierText(keyId, issuer, serial);
+    summary.issuer = std::move(text.issuer);
+    summary.serialHex = std::move(text.serialHex);
+    summary.subjectKeyId = std::move(text.subjectKeyId);
   }
   X509_ALGOR* digest = nullptr;
   X509_ALGOR* signature = nullptr;

@@ -17,24 +17,6 @@ constexpr std::string_view kOnboarding = "onboarding-information";
 constexpr std::string_view kTopNames[] = {kRedirect, kOnboarding};
 constexpr std::string_view kHandlingNames[] = {"merge", "replace"};
 
-Result<std::optional<Bytes>> optionalBinary(Node& node, std::string_view name) {
-  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
-  if (!*leaf) {
-    return std::optional<Bytes>();
-  }
-  SZTP_MODEL_TRY_ASSIGN(bytes, readBinary(**leaf));
-  return std::optional<Bytes>(std::move(*bytes));
-}
-
-Result<std::optional<std::string>> optionalString(Node& node, std::string_view name) {
-  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
-  if (!*leaf) {
-    return std::optional<std::string>();
-  }
-  SZTP_MODEL_TRY_ASSIGN(text, readString(**leaf));
-  return std::optional<std::string>(std::move(*text));
-}
-
 Result<BootstrapServer> readBootstrapServer(Node& entry) {
   BootstrapServer server;
   SZTP_MODEL_TRY_ASSIGN(address, entry.leaf("address"));

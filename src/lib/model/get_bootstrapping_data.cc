@@ -16,25 +16,6 @@ constexpr std::string_view kReportingLevels[] = {"minimal", "verbose"};
 // The certificate-request-format identities of ietf-ztp-types@2024-10-10.
 constexpr std::string_view kCsrFormats[] = {"p10-csr", "cmc-csr", "cmp-csr"};
 
-Result<std::optional<std::string>> optionalString(Node& node, std::string_view name) {
-  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
-  if (!*leaf) {
-    return std::optional<std::string>();
-  }
-  SZTP_MODEL_TRY_ASSIGN(text, readString(**leaf));
-  return std::optional<std::string>(std::move(*text));
-}
-
-Result<std::optional<Bytes>> optionalBinary(Node& node, std::string_view name,
-                                            const YangModule* module = nullptr) {
-  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name, module));
-  if (!*leaf) {
-    return std::optional<Bytes>();
-  }
-  SZTP_MODEL_TRY_ASSIGN(bytes, readBinary(**leaf));
-  return std::optional<Bytes>(std::move(*bytes));
-}
-
 // ietf-ztp-types csr-support-grouping, all nodes in the ietf-sztp-csr namespace.
 Result<CsrSupport> readCsrSupport(Node& node) {
   CsrSupport support;

@@ -10,45 +10,9 @@ bool isNameChar(char c) {
   return isNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
-// Calls `onPrefix(begin, length)` for each prefix; walks quotes so that text
-// inside predicate values is never taken for a name.
-template <class OnPrefix>
-void forEachPrefix(std::string_view path, OnPrefix onPrefix) {
-  char quote = 0;
-  bool atNameStart = false;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    const char c = path[i];
-    if (quote != 0) {
-      if (c == quote) {
-        quote = 0;
-      }
-      continue;
-    }
-    if (c == '\'' || c == '"') {
-      quote = c;
-      atNameStart = false;
-      continue;
-    }
-    if (c == '/' || c == '[') {
-      atNameStart = true;
-      continue;
-    }
-    if (atNameStart && isNameStart(c)) {
-      std::size_t end = i;
-      while (end < path.size() && isNameChar(path[end])) {
-        ++end;
-      }
-      if (end < path.size() && path[end] == ':') {
-        onPrefix(i, end - i);
-      }
-      i = end - 1;
-    }
-    atNameStart = false;
-  }
-}
-
 // Calls `onName(begin, prefixLength, inPredicate)` for each node name; a
-// prefixLength of 0 means the name is unprefixed.
+// prefixLength of 0 means the name is unprefixed. Walks quotes so that text
+// inside predicate values is never taken for a name.
 template <class OnName>
 void forEachName(std::string_view path, OnName onName) {
   char quote = 0;
@@ -85,6 +49,16 @@ void forEachName(std::string_view path, OnName onName) {
     }
     atNameStart = false;
   }
+}
+
+// Calls `onPrefix(begin, length)` for each prefix.
+template <class OnPrefix>
+void forEachPrefix(std::string_view path, OnPrefix onPrefix) {
+  forEachName(path, [&](std::size_t begin, std::size_t prefixLength, bool) {
+    if (prefixLength > 0) {
+      onPrefix(begin, prefixLength);
+    }
+  });
 }
 
 }  // namespace

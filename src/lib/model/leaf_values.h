@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,6 +54,37 @@ Result<DateTime> readDateTime(const LeafValue& leaf);
 /// union { uint64; string } kept as text; accepts a JSON number too (rfc8366bis
 /// `extensions`, whose uint64 member is meant for CBOR).
 Result<std::string> readUint64OrString(const LeafValue& leaf);
+
+/// An optional leaf of `node`, read with `read`: nullopt when absent.
+template <class T>
+Result<std::optional<T>> optionalLeaf(Node& node, std::string_view name,
+                                      Result<T> (*read)(const LeafValue&),
+                                      const YangModule* module = nullptr) {
+  auto leaf = node.leaf(name, module);
+  if (!leaf) {
+    return std::move(leaf).error();
+  }
+  if (!*leaf) {
+    return std::optional<T>();
+  }
+  auto value = read(**leaf);
+  if (!value) {
+    return std::move(value).error();
+  }
+  return std::optional<T>(std::move(*value));
+}
+
+inline Result<std::optional<std::string>> optionalString(Node& node, std::string_view name,
+                                                         const YangModule* module = nullptr) {
+  return optionalLeaf<std::string>(node, name, readString, module);
+}
+inline Result<std::optional<Bytes>> optionalBinary(Node& node, std::string_view name,
+                                                   const YangModule* module = nullptr) {
+  return optionalLeaf<Bytes>(node, name, readBinary, module);
+}
+inline Result<std::optional<DateTime>> optionalDateTime(Node& node, std::string_view name) {
+  return optionalLeaf<DateTime>(node, name, readDateTime);
+}
 
 /// InvalidValue naming the leaf.
 Error invalidValue(const LeafValue& leaf, std::string_view why);

@@ -15,15 +15,6 @@ constexpr const YangModule& kModule = kRestconfModule;
 constexpr std::string_view kTopNames[] = {"errors"};
 constexpr std::string_view kErrorTypes[] = {"transport", "rpc", "protocol", "application"};
 
-Result<std::optional<std::string>> optionalString(Node& node, std::string_view name) {
-  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
-  if (!*leaf) {
-    return std::optional<std::string>();
-  }
-  SZTP_MODEL_TRY_ASSIGN(text, readString(**leaf));
-  return std::optional<std::string>(std::move(*text));
-}
-
 Result<RestconfError> readError(Node& entry) {
   RestconfError error;
   SZTP_MODEL_TRY_ASSIGN(type, entry.leaf("error-type"));

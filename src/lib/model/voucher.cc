@@ -17,24 +17,6 @@ constexpr std::string_view kAssertions[] = {"verified", "logged", "proximity", "
 // (the checklist calls it manufacturer-proprietary; the module wins).
 constexpr std::string_view kManufacturerPrivate = "manufacturer-private";
 
-Result<std::optional<Bytes>> optionalBinary(Node& node, std::string_view name) {
-  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
-  if (!*leaf) {
-    return std::optional<Bytes>();
-  }
-  SZTP_MODEL_TRY_ASSIGN(bytes, readBinary(**leaf));
-  return std::optional<Bytes>(std::move(*bytes));
-}
-
-Result<std::optional<DateTime>> optionalDate(Node& node, std::string_view name) {
-  SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
-  if (!*leaf) {
-    return std::optional<DateTime>();
-  }
-  SZTP_MODEL_TRY_ASSIGN(date, readDateTime(**leaf));
-  return std::optional<DateTime>(std::move(*date));
-}
-
 Result<std::optional<std::string>> optionalUri(Node& node, std::string_view name) {
   SZTP_MODEL_TRY_ASSIGN(leaf, node.leaf(name));
   if (!*leaf) {
@@ -49,9 +31,9 @@ Result<std::optional<std::string>> optionalUri(Node& node, std::string_view name
 
 Result<Voucher> readVoucher(Node& node) {
   Voucher voucher;
-  SZTP_MODEL_TRY_ASSIGN(createdOn, optionalDate(node, "created-on"));
+  SZTP_MODEL_TRY_ASSIGN(createdOn, optionalDateTime(node, "created-on"));
   voucher.createdOn = std::move(*createdOn);
-  SZTP_MODEL_TRY_ASSIGN(expiresOn, optionalDate(node, "expires-on"));
+  SZTP_MODEL_TRY_ASSIGN(expiresOn, optionalDateTime(node, "expires-on"));
   voucher.expiresOn = std::move(*expiresOn);
   SZTP_MODEL_TRY_ASSIGN(assertion, node.leaf("assertion"));
   if (*assertion) {
@@ -83,7 +65,7 @@ Result<Voucher> readVoucher(Node& node) {
     }
     voucher.nonce = std::move(*bytes);
   }
-  SZTP_MODEL_TRY_ASSIGN(renewal, optionalDate(node, "last-renewal-date"));
+  SZTP_MODEL_TRY_ASSIGN(renewal, optionalDateTime(node, "last-renewal-date"));
   voucher.lastRenewalDate = std::move(*renewal);
 
   SZTP_MODEL_TRY_ASSIGN(pubk, optionalBinary(node, "pinned-domain-pubk"));
