@@ -3,7 +3,8 @@
 # installs what is missing, builds and runs every test.
 #   1. GCC 12 with AddressSanitizer + UndefinedBehaviorSanitizer, warnings as
 #      errors: every unit, interop, conformance and corpus test (ctest).
-#   2. Clang 14 with libFuzzer: proves the Clang build, then runs each fuzz
+#   2. clang-format and clang-tidy (scripts/lint.sh).
+#   3. Clang 14 with libFuzzer: proves the Clang build, then runs each fuzz
 #      target briefly from its seed corpus (SZTP_FUZZ_SECONDS, default 20).
 # Build trees: build-asan/ and build-fuzz/. Logs of failed tests are printed.
 set -euo pipefail
@@ -21,6 +22,9 @@ cmake --build --preset asan -j "$jobs"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --preset asan -j "$jobs"
+
+echo "== Style and static checks (clang-format, clang-tidy)"
+scripts/lint.sh build-asan
 
 echo "== Clang + libFuzzer: build and fuzz each target for ${fuzz_seconds}s"
 cmake --preset fuzz >/dev/null

@@ -125,7 +125,7 @@ Result<Bytes> sha256File(const std::string& path) {
     return ioError(IoErrc::FileUnreadable, path, errno);
   }
   crypto::Sha256 hash;
-  std::vector<char> buffer(1024 * 1024);
+  std::vector<char> buffer(std::size_t{1024} * 1024);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     hash.update(ByteView(reinterpret_cast<const std::uint8_t*>(buffer.data()),

@@ -14,7 +14,7 @@ namespace sztp::cli {
 
 /// The largest artifact or PEM file the toolkit reads whole. Boot images are
 /// never read whole: they are hashed as a stream.
-inline constexpr std::size_t kMaxArtifactBytes = 64 * 1024 * 1024;
+inline constexpr std::size_t kMaxArtifactBytes = std::size_t{64} * 1024 * 1024;
 
 /// Reads a whole file ("-" is standard input), refusing more than `limit` octets.
 Result<Bytes> readFile(const std::string& path, std::size_t limit = kMaxArtifactBytes);

@@ -48,7 +48,9 @@ Result<std::chrono::seconds> parseDuration(const std::string& text) {
 
 }  // namespace sztp::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace sztp::cli;
   CLI::App app{
       "sztp - Secure Zero Touch Provisioning (RFC 8572) toolkit for owners and manufacturers.\n"
@@ -94,4 +96,19 @@ int main(int argc, char** argv) {
     }
   }
   return usageError("no command given");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The libraries report failures as Result values; an exception here is a bug
+  // (or memory exhaustion). Say so and fail rather than abort with a trace.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "sztp: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "sztp: internal error\n";
+  }
+  return sztp::cli::kExitFailed;
 }

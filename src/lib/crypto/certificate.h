@@ -14,16 +14,15 @@ struct x509_st;
 
 namespace sztp::crypto {
 
-/// KeyUsage bits as RFC 5280 §4.2.1.3 names them (values are OpenSSL's KU_* masks).
-enum KeyUsage : unsigned {
-  kDigitalSignature = 0x0080,
-  kNonRepudiation = 0x0040,
-  kKeyEncipherment = 0x0020,
-  kDataEncipherment = 0x0010,
-  kKeyAgreement = 0x0008,
-  kKeyCertSign = 0x0004,
-  kCrlSign = 0x0002,
-};
+/// KeyUsage bits as RFC 5280 §4.2.1.3 names them (values are OpenSSL's KU_*
+/// masks), combined with `|` into the `unsigned` that keyUsage() returns.
+inline constexpr unsigned kDigitalSignature = 0x0080;
+inline constexpr unsigned kNonRepudiation = 0x0040;
+inline constexpr unsigned kKeyEncipherment = 0x0020;
+inline constexpr unsigned kDataEncipherment = 0x0010;
+inline constexpr unsigned kKeyAgreement = 0x0008;
+inline constexpr unsigned kKeyCertSign = 0x0004;
+inline constexpr unsigned kCrlSign = 0x0002;
 
 /// An immutable X.509 certificate. Copies share the parsed object.
 class Certificate {

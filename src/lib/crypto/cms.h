@@ -35,7 +35,7 @@ ContentType contentTypeFromOid(std::string_view dottedOid);
 struct CmsLimits {
   /// Largest DER accepted. Conveyed information can embed configuration and
   /// scripts; boot images are never inside CMS.
-  std::size_t maxBytes = 32 * 1024 * 1024;
+  std::size_t maxBytes = std::size_t{32} * 1024 * 1024;
 };
 
 /// The outer ContentInfo type of a DER blob.

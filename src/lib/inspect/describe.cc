@@ -224,16 +224,21 @@ json describeDocument(std::string_view document, ContentType type) {
       input && !document.empty()) {
     json out{{"artifact", "get-bootstrapping-data-input"}, {"encoding", encodingName}};
     out["signed-data-preferred"] = input->signedDataPreferred;
-    if (input->hwModel)
+    if (input->hwModel) {
       out["hw-model"] = *input->hwModel;
-    if (input->osName)
+    }
+    if (input->osName) {
       out["os-name"] = *input->osName;
-    if (input->osVersion)
+    }
+    if (input->osVersion) {
       out["os-version"] = *input->osVersion;
-    if (input->nonce)
+    }
+    if (input->nonce) {
       out["nonce"] = base64Encode(*input->nonce);
-    if (input->csrSupport)
+    }
+    if (input->csrSupport) {
       out["csr-support"] = true;
+    }
     return out;
   }
   if (auto output = model::parseGetBootstrappingDataOutput(document, *encoding)) {
@@ -257,14 +262,16 @@ json describeDocument(std::string_view document, ContentType type) {
     json out{{"artifact", "report-progress-input"},
              {"encoding", encodingName},
              {"progress-type", model::progressTypeName(report->progressType)}};
-    if (report->message)
+    if (report->message) {
       out["message"] = *report->message;
+    }
     json keys = json::array();
     for (const auto& key : report->sshHostKeys) {
       keys.push_back({{"algorithm", key.algorithm}, {"key-data", base64Encode(key.keyData)}});
     }
-    if (!keys.empty())
+    if (!keys.empty()) {
       out["ssh-host-keys"] = keys;
+    }
     if (!report->trustAnchorCerts.empty()) {
       out["trust-anchor-certs"] = report->trustAnchorCerts.size();
     }
@@ -274,12 +281,15 @@ json describeDocument(std::string_view document, ContentType type) {
     json list = json::array();
     for (const auto& e : errors->errors) {
       json entry{{"error-type", e.errorType}, {"error-tag", e.errorTag}};
-      if (e.errorAppTag)
+      if (e.errorAppTag) {
         entry["error-app-tag"] = *e.errorAppTag;
-      if (e.errorPath)
+      }
+      if (e.errorPath) {
         entry["error-path"] = *e.errorPath;
-      if (e.errorMessage)
+      }
+      if (e.errorMessage) {
         entry["error-message"] = *e.errorMessage;
+      }
       list.push_back(entry);
     }
     return json{{"artifact", "restconf-errors"}, {"encoding", encodingName}, {"errors", list}};
@@ -401,10 +411,12 @@ json describeConveyedInformation(const model::ConveyedInformation& information) 
   if (onboarding.bootImage) {
     const auto& image = *onboarding.bootImage;
     json boot;
-    if (image.osName)
+    if (image.osName) {
       boot["os-name"] = *image.osName;
-    if (image.osVersion)
+    }
+    if (image.osVersion) {
       boot["os-version"] = *image.osVersion;
+    }
     boot["download-uri"] = image.downloadUris;
     json hashes = json::array();
     for (const auto& v : image.imageVerification) {
@@ -432,37 +444,46 @@ json describeConveyedInformation(const model::ConveyedInformation& information) 
 
 json describeVoucher(const model::Voucher& voucher) {
   json out{{"serial-number", voucher.serialNumber}};
-  if (voucher.createdOn)
+  if (voucher.createdOn) {
     out["created-on"] = voucher.createdOn->text;
-  if (voucher.expiresOn)
+  }
+  if (voucher.expiresOn) {
     out["expires-on"] = voucher.expiresOn->text;
-  if (voucher.assertion)
+  }
+  if (voucher.assertion) {
     out["assertion"] = model::assertionName(*voucher.assertion);
-  if (voucher.idevidIssuer)
+  }
+  if (voucher.idevidIssuer) {
     out["idevid-issuer"] = hexStringEncode(*voucher.idevidIssuer);
+  }
   if (voucher.domainCertRevocationChecks) {
     out["domain-cert-revocation-checks"] = *voucher.domainCertRevocationChecks;
   }
-  if (voucher.nonce)
+  if (voucher.nonce) {
     out["nonce"] = base64Encode(*voucher.nonce);
-  if (voucher.lastRenewalDate)
+  }
+  if (voucher.lastRenewalDate) {
     out["last-renewal-date"] = voucher.lastRenewalDate->text;
+  }
   if (voucher.pinnedDomainCert) {
     auto cert = crypto::Certificate::fromDer(*voucher.pinnedDomainCert);
     out["pinned-domain-cert"] = cert ? describeCertificate(*cert) : json(cert.error().describe());
   }
-  if (voucher.pinnedDomainPubk)
+  if (voucher.pinnedDomainPubk) {
     out["pinned-domain-pubk"] = base64Encode(*voucher.pinnedDomainPubk);
+  }
   if (voucher.pinnedDomainPubkSha256) {
     out["pinned-domain-pubk-sha256"] = base64Encode(*voucher.pinnedDomainPubkSha256);
   }
-  if (voucher.estDomain)
+  if (voucher.estDomain) {
     out["est-domain"] = *voucher.estDomain;
+  }
   if (voucher.additionalConfigurationUrl) {
     out["additional-configuration-url"] = *voucher.additionalConfigurationUrl;
   }
-  if (!voucher.extensions.empty())
+  if (!voucher.extensions.empty()) {
     out["extensions"] = voucher.extensions;
+  }
   return out;
 }
 

@@ -24,7 +24,7 @@ std::optional<Encoding> sniffEncoding(std::string_view text);
 struct ParseLimits {
   /// Largest document accepted, in octets. Conveyed information embeds
   /// scripts and configuration, hence the generous default.
-  std::size_t maxBytes = 16 * 1024 * 1024;
+  std::size_t maxBytes = std::size_t{16} * 1024 * 1024;
   /// Deepest nesting of JSON arrays/objects or XML elements. The deepest
   /// valid SZTP document nests 6 levels; anything near the limit is hostile.
   std::size_t maxDepth = 32;

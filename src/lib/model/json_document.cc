@@ -52,6 +52,8 @@ class DuplicateChecker {
   using string_t = Json::string_t;
   using binary_t = Json::binary_t;
 
+  // The method names are nlohmann's SAX interface; they cannot follow ours.
+  // NOLINTBEGIN(readability-identifier-naming)
   bool null() { return true; }
   bool boolean(bool) { return true; }
   bool number_integer(number_integer_t) { return true; }
@@ -91,6 +93,7 @@ class DuplicateChecker {
                    "JSON syntax error at byte " + std::to_string(position) + ": " + e.what());
     return false;
   }
+  // NOLINTEND(readability-identifier-naming)
 
   const std::optional<Error>& error() const { return error_; }
 

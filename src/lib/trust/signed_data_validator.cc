@@ -74,9 +74,10 @@ class Validator {
   void skip(std::string_view rule, std::string_view name, std::string detail) {
     record(rule, name, Outcome::Skipped, std::move(detail));
   }
-  Error fail(std::string_view rule, std::string_view name, TrustErrc code, std::string detail) {
+  Error fail(std::string_view rule, std::string_view name, TrustErrc code,
+             const std::string& detail) {
     record(rule, name, Outcome::Failed, detail);
-    return Error(code, std::move(detail));
+    return Error(code, detail);
   }
 
   Result<Opened> open(ByteView der, std::string_view artifact, TrustErrc malformed);

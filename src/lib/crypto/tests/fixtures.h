@@ -12,7 +12,9 @@ namespace sztp::crypto::test {
 
 using namespace std::chrono_literals;
 
-inline TimePoint testNow() { return std::chrono::sys_days(std::chrono::year(2026) / 6 / 1) + 12h; }
+inline TimePoint testNow() {
+  return std::chrono::sys_days(std::chrono::year(2026) / 6 / 1) + 12h;
+}
 
 /// root → intermediate → leaf, all EC P-256, valid around testNow() for a year.
 struct Chain {
@@ -24,9 +26,8 @@ struct Chain {
 inline Chain makeChain(KeyType type = KeyType::EcP256, const std::string& name = "Test") {
   const auto now = testNow();
   auto root = pki::createRootCa(name + " Root", "Test", type, now, std::chrono::days(730));
-  auto intermediate =
-      pki::createIntermediateCa(*root, name + " Intermediate", "Test", type, now,
-                                std::chrono::days(730));
+  auto intermediate = pki::createIntermediateCa(*root, name + " Intermediate", "Test", type, now,
+                                                std::chrono::days(730));
   auto leaf = pki::issueOwnerCertificate(*intermediate, name + " Leaf", "Test", type, now,
                                          std::chrono::days(365));
   return Chain{*root, *intermediate, *leaf};

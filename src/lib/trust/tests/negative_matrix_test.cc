@@ -29,7 +29,9 @@ struct Case {
 };
 
 // Readable test names in ctest output instead of GoogleTest's byte dump.
-void PrintTo(const Case& c, std::ostream* out) { *out << c.name; }
+void PrintTo(const Case& c, std::ostream* out) {
+  *out << c.name;
+}
 
 pki::Identity otherRoot(const std::string& name) {
   return *pki::createRootCa(name, "Rogue", crypto::KeyType::EcP256, testNow(),
