@@ -74,10 +74,8 @@ expect_reject voucher-serial-mismatch "$sztp" verify --conveyed-info "$out/conve
 step "Altered onboarding information (unencrypted, one byte changed): refused"
 run "$sztp" conveyed-info create --description "$out/onboarding/onboarding.yaml" \
   --sign-cert "$out/owner.crt" --sign-key "$out/owner.key" -o "$out/plain.cms"
-python3 - "$out/plain.cms" <<'PY' 2>/dev/null || perl -pi -e 's/DemoOS/XemoOS/' "$out/plain.cms"
-import sys
-p = sys.argv[1]; b = open(p, 'rb').read(); open(p, 'wb').write(b.replace(b'DemoOS', b'XemoOS', 1))
-PY
+# perl-base is on every Debian system; change the first occurrence only.
+perl -0777 -pi -e 's/DemoOS/XemoOS/' "$out/plain.cms"
 expect_reject conveyed-info-signature-invalid "$sztp" verify --conveyed-info "$out/plain.cms" \
   --owner-cert "$out/owner-certificate.cms" --voucher "$out/SZTP-DEMO-0001.vcj" \
   --voucher-trust-anchor "$out/pki/masa/ca.crt" \
