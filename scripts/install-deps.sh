@@ -6,9 +6,11 @@
 set -euo pipefail
 
 build=(cmake ninja-build pkg-config g++ openssl libssl-dev nlohmann-json3-dev libpugixml-dev
-       libyaml-cpp-dev libcli11-dev)
+       libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev
+       libboost-dev libsqlite3-dev)
 test=(libgtest-dev libgmock-dev libbenchmark-dev libyang2-dev libyang2-tools clang
-      libclang-rt-14-dev)
+      libclang-rt-14-dev kea-dhcp4-server kea-dhcp6-server dnsmasq-base isc-dhcp-server
+      python3-prometheus-client curl sqlite3)
 
 packages=("${build[@]}")
 if [[ "${1:-}" != "--runtime" ]]; then

@@ -134,6 +134,7 @@ TEST_F(CliTest, EveryOptionIsDocumented) {
                                                           {"show"},
                                                           {"dhcp", "encode"},
                                                           {"dhcp", "decode"},
+                                                          {"dhcp", "config"},
                                                           {"reason-codes"}};
   const std::regex option("--[a-z][a-z0-9-]+");
   for (auto args : commands) {

@@ -170,6 +170,8 @@ void addDhcpCommands(CLI::App& root, Commands& commands, const Context& /*contex
   v4->excludes(v6);
   decode->add_flag("--json", d->json, "Print JSON, rejected URIs included");
   commands.push_back({decode, [d] { return runDecode(*d); }});
+
+  addDhcpConfigCommand(*dhcp, commands);
 }
 
 }  // namespace sztp::cli

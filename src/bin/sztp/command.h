@@ -35,6 +35,8 @@ void addConveyedInfoCommands(CLI::App& root, Commands& commands, const Context& 
 void addVerifyCommand(CLI::App& root, Commands& commands, const Context& context);
 void addShowCommand(CLI::App& root, Commands& commands, const Context& context);
 void addDhcpCommands(CLI::App& root, Commands& commands, const Context& context);
+/// `sztp dhcp config`, added to the `dhcp` group by addDhcpCommands.
+void addDhcpConfigCommand(CLI::App& dhcp, Commands& commands);
 void addReasonCodesCommand(CLI::App& root, Commands& commands, const Context& context);
 
 /// Prints "sztp: error: <reason>: <message>" to stderr; returns `exitCode`.

@@ -2,6 +2,7 @@
 // Thin wiring: every operation lives in the libraries under src/lib.
 #include <iostream>
 
+#include "cmd_admin.h"
 #include "command.h"
 #include "common/codec_error.h"
 
@@ -77,6 +78,7 @@ int run(int argc, char** argv) {
   addShowCommand(app, commands, context);
   addDhcpCommands(app, commands, context);
   addReasonCodesCommand(app, commands, context);
+  addAdminCommands(app, commands, context);
 
   try {
     app.parse(argc, argv);

@@ -60,6 +60,9 @@ constexpr std::array kReasons{
                 "the certificate chain is invalid (signature, CA flag or path length)"),
     SZTP_REASON(OperationFailed, "crypto-operation-failed",
                 "a cryptographic operation failed inside OpenSSL"),
+    SZTP_REASON(MalformedSecretHash, "secret-hash-malformed",
+                "a stored activation-code hash is malformed; set the device's activation code "
+                "again"),
 };
 
 #undef SZTP_REASON

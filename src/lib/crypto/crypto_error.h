@@ -53,6 +53,8 @@ enum class CryptoErrc {
   ChainInvalid,
   /// An OpenSSL operation failed for a reason that is not the input's fault.
   OperationFailed,
+  /// A stored secret hash (activation code) is not in the expected form.
+  MalformedSecretHash,
 };
 
 const ReasonCategory& cryptoCategory() noexcept;
