@@ -54,8 +54,8 @@ class ServerResponseConformance : public EncodingTest {
       auto signedData = crypto::parseSignedData(output->conveyedInformation);
       ASSERT_TRUE(signedData.ok()) << signedData.error().describe();
       ASSERT_TRUE(signedData->content.has_value());
-      EXPECT_TRUE(accepts(PayloadKind::ConveyedInformation, GetParam(),
-                          toString(*signedData->content)));
+      EXPECT_TRUE(
+          accepts(PayloadKind::ConveyedInformation, GetParam(), toString(*signedData->content)));
       return;
     }
     EXPECT_TRUE(accepts(PayloadKind::ConveyedInformation, GetParam(), toString(inner->content)));
@@ -102,11 +102,10 @@ TEST_P(ServerResponseConformance, ErrorBodies) {
   // 401: nobody.
   expectValidError(world_.handle(request(kGbdPath, ""), http::Peer{}), 401);
   // 400: malformed input.
-  expectValidError(world_.handle(request(kProgressPath, GetParam() == Encoding::Json
-                                                            ? "{\"x\":1}"
-                                                            : "<x/>"),
-                                 world_.peerWithCertificate("SN-1")),
-                   400);
+  expectValidError(
+      world_.handle(request(kProgressPath, GetParam() == Encoding::Json ? "{\"x\":1}" : "<x/>"),
+                    world_.peerWithCertificate("SN-1")),
+      400);
   // 404: no such resource.
   auto unknown = request("/restconf/data", "");
   expectValidError(world_.handle(unknown, world_.peerWithCertificate("SN-1")), 404);

@@ -31,9 +31,8 @@ class BootstrapTlsTest : public ::testing::Test, public bootstrap::testing::Serv
     settings.listeners = {listener};
     settings.handlerThreads = 2;
     auto created = net::HttpServer::create(
-        settings, {{"bootstrap", [this](const http::Request& r, const http::Peer& p) {
-                      return handle(r, p);
-                    }}});
+        settings, {{"bootstrap",
+                    [this](const http::Request& r, const http::Peer& p) { return handle(r, p); }}});
     ASSERT_TRUE(created.ok()) << created.error().describe();
     server_ = std::move(*created);
     ASSERT_TRUE(server_->start().ok());
@@ -57,12 +56,25 @@ class BootstrapTlsTest : public ::testing::Test, public bootstrap::testing::Serv
   /// curl as a device would call: client certificate, our CA, JSON.
   testutil::CommandResult curl(const std::string& serial, std::string_view path,
                                const std::string& body, std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{"curl", "-sS", "--max-time", "20", "--cacert", ca_.string(),
-                                  "--cert", (dir_ / (serial + ".crt")).string(), "--key",
-                                  (dir_ / (serial + ".key")).string(), "-H",
-                                  "Content-Type: application/yang-data+json", "-H",
-                                  "Accept: application/yang-data+json", "--data-binary", body,
-                                  "-w", "\n%{http_code}", url(path)};
+    std::vector<std::string> argv{"curl",
+                                  "-sS",
+                                  "--max-time",
+                                  "20",
+                                  "--cacert",
+                                  ca_.string(),
+                                  "--cert",
+                                  (dir_ / (serial + ".crt")).string(),
+                                  "--key",
+                                  (dir_ / (serial + ".key")).string(),
+                                  "-H",
+                                  "Content-Type: application/yang-data+json",
+                                  "-H",
+                                  "Accept: application/yang-data+json",
+                                  "--data-binary",
+                                  body,
+                                  "-w",
+                                  "\n%{http_code}",
+                                  url(path)};
     argv.insert(argv.begin() + 1, extra.begin(), extra.end());
     return testutil::runCommand(argv, 30);
   }

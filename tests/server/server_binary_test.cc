@@ -31,8 +31,8 @@ constexpr std::string_view kToken = "test-admin-token-0123456789";
 class ServerBinaryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now());
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     pki::DemoPkiOptions options;
     options.serialNumbers = {"SN-1", "SN-2"};
     auto created = pki::createDemoPki(options, now - 1h);
@@ -179,8 +179,7 @@ TEST_F(ServerBinaryTest, ServesDevicesAdminMetricsAndStopsGracefully) {
                 "status=\"200\"} 1"),
             std::string::npos)
       << metrics->body;
-  EXPECT_NE(metrics->body.find("sztp_onboarding_devices{stage=\"contacted\"} 1"),
-            std::string::npos)
+  EXPECT_NE(metrics->body.find("sztp_onboarding_devices{stage=\"contacted\"} 1"), std::string::npos)
       << metrics->body;
   auto anonymous = admin->request("GET", "/api/v1/devices");
   ASSERT_TRUE(anonymous);

@@ -43,8 +43,7 @@ void AuditWriter::run() {
   auto lastReport = std::chrono::steady_clock::now();
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait_for(lock, std::chrono::seconds(1),
-                   [this] { return stopping_ || !queue_.empty(); });
+    wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_ || !queue_.empty(); });
     if (dropped_ != reportedDrops &&
         std::chrono::steady_clock::now() - lastReport >= std::chrono::seconds(1)) {
       const auto drops = dropped_ - reportedDrops;

@@ -89,7 +89,8 @@ Result<http::Handler> makeAdminHandler(const AdminListener& admin, registry::Reg
       return std::move(text).error().addContext("admin.token-files");
     }
     std::string token = *text;
-    while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
+    while (!token.empty() &&
+           (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
       token.pop_back();
     }
     if (token.size() < 16) {

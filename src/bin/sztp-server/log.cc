@@ -50,8 +50,8 @@ void Log::write(Level level, std::string_view eventId, std::string_view message)
   if (!enabled(level)) {
     return;
   }
-  static constexpr const char* kNames[] = {"", "", "", "error", "warning", "notice", "info",
-                                           "debug"};
+  static constexpr const char* kNames[] = {"",        "",       "",     "error",
+                                           "warning", "notice", "info", "debug"};
   const int priority = static_cast<int>(level);
   std::string line;
   std::lock_guard lock(mutex_);
@@ -66,9 +66,9 @@ void Log::write(Level level, std::string_view eventId, std::string_view message)
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char stamp[96];
-    std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ ",
-                  utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                  utc.tm_sec, static_cast<int>(millis));
+    std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ ", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                  static_cast<int>(millis));
     line = stamp;
     line += kNames[priority];
     line += " ";

@@ -1,9 +1,9 @@
 // sztp-server: the RFC 8572 bootstrap server (docs/server.md).
 // Thin wiring: configuration, files, signals and logs. The protocol lives in
 // src/lib/bootstrap, storage in src/lib/registry, the transport in src/lib/net.
-#include <CLI/CLI.hpp>
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -59,12 +59,12 @@ int run(int argc, char** argv) {
   std::string configPath = "/etc/sztp/sztp-server.yaml";
   bool checkOnly = false;
   std::string level;
-  app.add_option("-c,--config", configPath, "Configuration file (YAML)")
-      ->capture_default_str();
+  app.add_option("-c,--config", configPath, "Configuration file (YAML)")->capture_default_str();
   app.add_flag("--check-config", checkOnly,
                "Load and check the configuration, certificates, keys, registry and inventory, "
                "print what would be served, and exit (0 = valid, 1 = not)");
-  app.add_option("--log-level", level, "Override logging.level: debug, info, notice, warning, error")
+  app.add_option("--log-level", level,
+                 "Override logging.level: debug, info, notice, warning, error")
       ->check(CLI::IsMember({"debug", "info", "notice", "warning", "error"}));
   try {
     app.parse(argc, argv);
@@ -118,14 +118,15 @@ int run(int argc, char** argv) {
       log.notice("SZTP-S0010", "SIGHUP: reloading");
       auto fresh = loadConfig(configPath);
       if (!fresh) {
-        log.error("SZTP-S0011", "reload refused, keeping the running configuration: " +
-                                    fresh.error().describe());
+        log.error("SZTP-S0011",
+                  "reload refused, keeping the running configuration: " + fresh.error().describe());
         continue;
       }
       (*wiring)->reload(*fresh);
       continue;
     }
-    log.notice("SZTP-S0020", std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") +
+    log.notice("SZTP-S0020", std::string("received ") +
+                                 (received == SIGTERM ? "SIGTERM" : "SIGINT") +
                                  ": stopping gracefully");
     (*wiring)->stop();
     log.notice("SZTP-S0021", "stopped");

@@ -79,9 +79,9 @@ class Section {
     std::size_t value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-      return error(node_[key], key,
-                   "must be a whole number from " + std::to_string(min) + " to " +
-                       std::to_string(max));
+      return error(
+          node_[key], key,
+          "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
     }
     out = value;
     return {};
@@ -166,11 +166,11 @@ class Section {
   std::set<std::string> seen_;
 };
 
-#define SZTP_TRY(expr)            \
-  do {                            \
-    if (auto _s = (expr); !_s) {  \
+#define SZTP_TRY(expr)              \
+  do {                              \
+    if (auto _s = (expr); !_s) {    \
       return std::move(_s).error(); \
-    }                             \
+    }                               \
   } while (false)
 
 Status readTls(Section& parent, const std::string& key, TlsFiles& tls, const fs::path& base) {
@@ -224,8 +224,8 @@ Status readConfig(const YAML::Node& root, ServerConfig& config) {
   {
     Section section(top.get("bootstrap"), "bootstrap");
     auto& b = config.bootstrap;
-    SZTP_TRY(section.expectKeys({"listen", "tls", "restconf-root", "max-body-bytes",
-                                 "max-connections", "timeouts"}));
+    SZTP_TRY(section.expectKeys(
+        {"listen", "tls", "restconf-root", "max-body-bytes", "max-connections", "timeouts"}));
     SZTP_TRY(section.endpoints("listen", b.listen));
     if (!section.has("tls")) {
       return section.error(top.get("bootstrap"), "tls",

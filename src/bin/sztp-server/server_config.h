@@ -52,8 +52,11 @@ struct FileServer {
   std::vector<Endpoint> listen{{"::", 8443}};
   std::optional<TlsFiles> tls;  ///< Absent: the bootstrap listener's certificate.
   std::filesystem::path root;
-  enum class ClientCertificates { None, Request, Require } clientCertificates =
-      ClientCertificates::None;
+  enum class ClientCertificates {
+    None,
+    Request,
+    Require
+  } clientCertificates = ClientCertificates::None;
   /// Base URLs put in front of image file names in download URIs; several
   /// mirrors spread the load. Default: https://<first listen address>:<port>.
   std::vector<std::string> baseUrls;

@@ -20,30 +20,28 @@ ServerMetrics::ServerMetrics() {
   requests_ = must(registry_.addCounter("sztp_requests_total",
                                         "HTTP requests answered, by listener, endpoint and status",
                                         {"listener", "endpoint", "status"}));
-  refusals_ = must(registry_.addCounter(
-      "sztp_request_refusals_total", "Requests refused, by listener and stable reason code",
-      {"listener", "reason"}));
+  refusals_ = must(registry_.addCounter("sztp_request_refusals_total",
+                                        "Requests refused, by listener and stable reason code",
+                                        {"listener", "reason"}));
   duration_ = must(registry_.addHistogram(
       "sztp_request_duration_seconds", "Time from a request's first octet to its answer written",
       {"listener", "endpoint"}, metrics::defaultLatencyBuckets()));
-  devices_ = must(registry_.addGauge("sztp_onboarding_devices",
-                                     "Registered devices by onboarding stage (the funnel)",
-                                     {"stage"}));
-  progress_ = must(registry_.addCounter("sztp_progress_reports_total",
-                                        "report-progress calls stored, by progress-type",
-                                        {"type"}));
+  devices_ = must(registry_.addGauge(
+      "sztp_onboarding_devices", "Registered devices by onboarding stage (the funnel)", {"stage"}));
+  progress_ = must(registry_.addCounter(
+      "sztp_progress_reports_total", "report-progress calls stored, by progress-type", {"type"}));
   answers_ = must(registry_.addCounter(
       "sztp_answers_total", "get-bootstrapping-data answers, by signing and signing-cache use",
       {"signed", "encrypted", "cache"}));
-  connectionsActive_ = must(registry_.addGauge("sztp_connections_active",
-                                               "Open connections by listener", {"listener"}));
+  connectionsActive_ = must(
+      registry_.addGauge("sztp_connections_active", "Open connections by listener", {"listener"}));
   connectionsAccepted_ = must(registry_.addCounter(
       "sztp_connections_accepted_total", "Connections accepted by listener", {"listener"}));
-  connectionsRefused_ = must(registry_.addCounter(
-      "sztp_connections_refused_total", "Connections closed at once because of max-connections",
-      {"listener"}));
-  handshakeFailures_ = must(registry_.addCounter(
-      "sztp_tls_handshake_failures_total", "TLS handshakes that failed", {"listener"}));
+  connectionsRefused_ = must(
+      registry_.addCounter("sztp_connections_refused_total",
+                           "Connections closed at once because of max-connections", {"listener"}));
+  handshakeFailures_ = must(registry_.addCounter("sztp_tls_handshake_failures_total",
+                                                 "TLS handshakes that failed", {"listener"}));
   timeouts_ = must(registry_.addCounter("sztp_timeouts_total",
                                         "Connections closed by a timeout (slow or idle clients)",
                                         {"listener"}));

@@ -95,8 +95,8 @@ Result<std::unique_ptr<ServerWiring>> ServerWiring::create(const ServerConfig& c
     }
   }
   wiring->service_ = std::make_unique<bootstrap::BootstrapService>(
-      *wiring->registry_, wiring->clock_,
-      fileKeyLoader(config.configFile.parent_path()), settings, wiring.get());
+      *wiring->registry_, wiring->clock_, fileKeyLoader(config.configFile.parent_path()), settings,
+      wiring.get());
 
   net::ServerSettings server;
   server.ioThreads = config.ioThreads;
@@ -226,8 +226,8 @@ Status ServerWiring::start() {
     return started;
   }
   for (const auto& name : listenerNames_) {
-    log_.notice("SZTP-S0003", "listening: " + name + " on port " +
-                                  std::to_string(server_->boundPort(name)));
+    log_.notice("SZTP-S0003",
+                "listening: " + name + " on port " + std::to_string(server_->boundPort(name)));
   }
   return {};
 }
@@ -316,10 +316,11 @@ void ServerWiring::audit(const net::AuditEvent& event) {
   metrics_.onRequest(event);
   const auto& response = event.response;
   if (!response.reason.empty() && response.status != 404) {
-    log_.info("SZTP-S0100", event.listener + " " + event.peer->endpoint() + " " +
-                                event.request->method + " " + std::string(event.request->path()) +
-                                " → " + std::to_string(response.status) + " " + response.reason +
-                                (response.logDetail.empty() ? "" : " (" + response.logDetail + ")"));
+    log_.info("SZTP-S0100",
+              event.listener + " " + event.peer->endpoint() + " " + event.request->method + " " +
+                  std::string(event.request->path()) + " → " + std::to_string(response.status) +
+                  " " + response.reason +
+                  (response.logDetail.empty() ? "" : " (" + response.logDetail + ")"));
   }
   if (!auditWriter_) {
     return;

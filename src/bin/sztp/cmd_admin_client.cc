@@ -18,7 +18,7 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* out) 
   return size * count;
 }
 
-std::string trimmed(std::string text) {
+std::string trimmed(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) {
     return {};
@@ -50,7 +50,7 @@ Client::Client(const GlobalOptions& options) : options_(options) {
     options_.server.pop_back();
   }
   if (!options_.tokenFile.empty()) {
-    auto bytes = readFile(options_.tokenFile, 64 * 1024);
+    auto bytes = readFile(options_.tokenFile, std::size_t{64} * 1024);
     if (!bytes) {
       setupError_ = bytes.error();
     } else {

@@ -105,7 +105,7 @@ struct AddOptions {
 };
 
 Result<std::string> readCode(const std::string& path) {
-  auto bytes = readFile(path, 64 * 1024);
+  auto bytes = readFile(path, std::size_t{64} * 1024);
   if (!bytes) {
     return std::move(bytes).error();
   }

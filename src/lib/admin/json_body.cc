@@ -20,6 +20,8 @@ class CheckingSax {
  public:
   explicit CheckingSax(json& root) : dom_(root, false) {}
 
+  // The method names are nlohmann's SAX interface; they cannot follow ours.
+  // NOLINTBEGIN(readability-identifier-naming)
   bool null() { return dom_.null(); }
   bool boolean(bool value) { return dom_.boolean(value); }
   bool number_integer(json::number_integer_t value) { return dom_.number_integer(value); }
@@ -57,6 +59,7 @@ class CheckingSax {
     error_ = "at byte " + std::to_string(position) + ": " + ex.what();
     return false;
   }
+  // NOLINTEND(readability-identifier-naming)
 
   const std::string& error() const { return error_; }
 

@@ -341,7 +341,10 @@ std::string renderTimelineText(const Timeline& timeline) {
     kind.resize(std::max<std::size_t>(kind.size(), 8), ' ');
     std::string source = entry.event.sourceAddress.empty() ? "-" : entry.event.sourceAddress;
     source.resize(std::max<std::size_t>(source.size(), 15), ' ');
-    out += entry.time + "  " + kind + "  " + source + "  " + entry.summary + "\n";
+    out += entry.time;
+    out += "  " + kind;
+    out += "  " + source;
+    out += "  " + entry.summary + "\n";
     for (const auto& line : entry.details) {
       out += "      " + line + "\n";
     }

@@ -59,8 +59,8 @@ AnswerBuilder::AnswerBuilder(registry::Registry& registry, const Clock& clock,
 Result<model::ConveyedInformation> AnswerBuilder::conveyedInformation(
     const registry::Response& response) {
   if (response.kind == registry::Response::Kind::Redirect) {
-    auto profile = fetch<registry::RedirectProfile>(registry_, ObjectKind::RedirectProfile,
-                                                    response.profile);
+    auto profile =
+        fetch<registry::RedirectProfile>(registry_, ObjectKind::RedirectProfile, response.profile);
     if (!profile) {
       return std::move(profile).error();
     }
@@ -72,16 +72,15 @@ Result<model::ConveyedInformation> AnswerBuilder::conveyedInformation(
         for (const auto& der : target.trustAnchorChain) {
           auto certificate = crypto::Certificate::fromDer(der);
           if (!certificate) {
-            return Error(BootstrapErrc::AnswerFailed,
-                         "redirect profile \"" + profile->name + "\": " +
-                             certificate.error().describe());
+            return Error(BootstrapErrc::AnswerFailed, "redirect profile \"" + profile->name +
+                                                          "\": " + certificate.error().describe());
           }
           chain.push_back(std::move(*certificate));
         }
         auto anchor = artifact::makeTrustAnchorArtifact(chain);
         if (!anchor) {
-          return Error(BootstrapErrc::AnswerFailed, "redirect profile \"" + profile->name +
-                                                        "\": " + anchor.error().describe());
+          return Error(BootstrapErrc::AnswerFailed,
+                       "redirect profile \"" + profile->name + "\": " + anchor.error().describe());
         }
         server.trustAnchor = std::move(*anchor);
       }
@@ -176,9 +175,9 @@ Result<std::shared_ptr<const AnswerBuilder::OwnerMaterial>> AnswerBuilder::owner
   std::vector<crypto::Certificate> intermediates(chain.begin() + 1, chain.end());
   auto key = loadKey_(*owner);
   if (!key) {
-    return Error(BootstrapErrc::SigningKeyUnavailable,
-                 "owner \"" + ownerName + "\" (" + owner->signingKeyRef +
-                     "): " + key.error().describe());
+    return Error(
+        BootstrapErrc::SigningKeyUnavailable,
+        "owner \"" + ownerName + "\" (" + owner->signingKeyRef + "): " + key.error().describe());
   }
   if (auto match = crypto::checkKeyMatches(*key, chain.front()); !match) {
     return Error(BootstrapErrc::SigningKeyUnavailable,
@@ -191,9 +190,9 @@ Result<std::shared_ptr<const AnswerBuilder::OwnerMaterial>> AnswerBuilder::owner
   }
   Bytes identity = *bag;
   identity.insert(identity.end(), owner->signingKeyRef.begin(), owner->signingKeyRef.end());
-  auto material = std::make_shared<OwnerMaterial>(OwnerMaterial{
-      revision, chain.front(), std::move(intermediates), std::move(*key), std::move(*bag),
-      hexDigest(identity)});
+  auto material = std::make_shared<OwnerMaterial>(
+      OwnerMaterial{revision, chain.front(), std::move(intermediates), std::move(*key),
+                    std::move(*bag), hexDigest(identity)});
   std::shared_ptr<const OwnerMaterial> shared = std::move(material);
   owners_.put(cacheKey, shared);
   return shared;
@@ -211,8 +210,7 @@ Result<Answer> AnswerBuilder::build(const AuthenticatedDevice& device,
   }
   const bool encrypt = device.type.encryptArtifacts;
   if (encrypt && !device.idevid) {
-    return Error(BootstrapErrc::EncryptionImpossible,
-                 "device type \"" + device.type.name + "\"");
+    return Error(BootstrapErrc::EncryptionImpossible, "device type \"" + device.type.name + "\"");
   }
   auto revision = registry_.revision();
   if (!revision) {
@@ -259,9 +257,8 @@ Result<Answer> AnswerBuilder::build(const AuthenticatedDevice& device,
   if (!owner) {
     return std::move(owner).error();
   }
-  const std::string cacheKey =
-      answer.contentDigest + ":" + (*owner)->identityDigest + ":" +
-      std::string(model::encodingName(encoding));
+  const std::string cacheKey = answer.contentDigest + ":" + (*owner)->identityDigest + ":" +
+                               std::string(model::encodingName(encoding));
   Bytes signedArtifact;
   if (auto cached = signedCache_.get(cacheKey)) {
     signedArtifact = std::move(*cached);
@@ -270,8 +267,7 @@ Result<Answer> AnswerBuilder::build(const AuthenticatedDevice& device,
   } else {
     artifact::ConveyedInfoOptions options;
     options.encoding = encoding;
-    options.owner = artifact::Signer{(*owner)->certificate, (*owner)->key,
-                                     (*owner)->intermediates};
+    options.owner = artifact::Signer{(*owner)->certificate, (*owner)->key, (*owner)->intermediates};
     options.signingTime = clock_.now();
     auto built = artifact::makeConveyedInformation(*information, options);
     if (!built) {
@@ -287,8 +283,8 @@ Result<Answer> AnswerBuilder::build(const AuthenticatedDevice& device,
     for (Bytes* artifact : {&signedArtifact, &ownerCertificate, &voucher}) {
       auto encrypted = artifact::encryptArtifact(*artifact, *device.idevid);
       if (!encrypted) {
-        return Error(BootstrapErrc::AnswerFailed, "encrypting to the IDevID: " +
-                                                      encrypted.error().describe());
+        return Error(BootstrapErrc::AnswerFailed,
+                     "encrypting to the IDevID: " + encrypted.error().describe());
       }
       *artifact = std::move(*encrypted);
     }

@@ -5,8 +5,10 @@
 namespace sztp::bootstrap {
 namespace {
 
-#define SZTP_REASON(value, code, message) \
-  ReasonInfo { static_cast<int>(BootstrapErrc::value), code, message }
+#define SZTP_REASON(value, code, message)                 \
+  ReasonInfo {                                            \
+    static_cast<int>(BootstrapErrc::value), code, message \
+  }
 
 constexpr std::array kReasons{
     SZTP_REASON(NotAuthenticated, "device-not-authenticated",

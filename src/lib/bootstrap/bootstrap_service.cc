@@ -30,12 +30,13 @@ http::Response errorReply(const Error& error, model::Encoding encoding, bool aut
   const auto code = static_cast<BootstrapErrc>(error.code().value());
   const bool ours = error.code().category() == bootstrapCategory();
   const bool transport = error.code().category() == http::httpCategory();
-  const int status =
-      ours ? httpStatus(code)
-           : transport ? http::statusFor(static_cast<http::HttpErrc>(error.code().value())) : 500;
+  const int status = ours ? httpStatus(code)
+                     : transport
+                         ? http::statusFor(static_cast<http::HttpErrc>(error.code().value()))
+                         : 500;
   model::RestconfError body;
   body.errorType = status >= 500 ? "application" : "protocol";
-  body.errorTag = ours ? std::string(errorTag(code))
+  body.errorTag = ours            ? std::string(errorTag(code))
                   : status == 405 ? "operation-not-supported"
                   : status == 400 ? "malformed-message"
                                   : "operation-failed";
@@ -173,12 +174,13 @@ http::Response BootstrapService::operations(const http::Request& request,
     operations[std::string(kModulePrefix) + std::string(kReportProgress)] = {nullptr};
     response.body = listing.dump();
   } else {
-    response.body = "<operations xmlns=\"urn:ietf:params:xml:ns:yang:ietf-restconf\">"
-                    "<get-bootstrapping-data xmlns=\"" +
-                    std::string(kBootstrapNamespace) +
-                    "\"/>"
-                    "<report-progress xmlns=\"" +
-                    std::string(kBootstrapNamespace) + "\"/></operations>";
+    response.body =
+        "<operations xmlns=\"urn:ietf:params:xml:ns:yang:ietf-restconf\">"
+        "<get-bootstrapping-data xmlns=\"" +
+        std::string(kBootstrapNamespace) +
+        "\"/>"
+        "<report-progress xmlns=\"" +
+        std::string(kBootstrapNamespace) + "\"/></operations>";
   }
   response.setHeader("Content-Type", std::string(model::yangDataMediaType(*encoding)));
   return response;
@@ -228,8 +230,8 @@ http::Response BootstrapService::handle(const http::Request& request, const http
                                            errorEncoding, true);
   } else if (path == operationsPath + "/" + std::string(kModulePrefix) +
                          std::string(kGetBootstrappingData) ||
-             path == operationsPath + "/" + std::string(kModulePrefix) +
-                         std::string(kReportProgress)) {
+             path ==
+                 operationsPath + "/" + std::string(kModulePrefix) + std::string(kReportProgress)) {
     if (request.method != "POST") {
       response = errorReply(Error(http::HttpErrc::MethodNotAllowed, "POST"), errorEncoding, true);
     } else if (path.ends_with(kGetBootstrappingData)) {
@@ -238,8 +240,8 @@ http::Response BootstrapService::handle(const http::Request& request, const http
       response = reportProgress(request, peer, device);
     }
   } else {
-    response = errorReply(Error(BootstrapErrc::UnknownResource, std::string(path)), errorEncoding,
-                          true);
+    response =
+        errorReply(Error(BootstrapErrc::UnknownResource, std::string(path)), errorEncoding, true);
   }
   response.identity = device.device.serialNumber;
   return response;
@@ -265,23 +267,21 @@ http::Response BootstrapService::getBootstrappingData(const http::Request& reque
 
   auto inEncoding = requestEncoding(request.header("content-type"), request.body);
   if (!inEncoding) {
-    return refuse(inEncoding.error(),
-                  acceptedOr(request, model::Encoding::Json),
+    return refuse(inEncoding.error(), acceptedOr(request, model::Encoding::Json),
                   nlohmann::json::object());
   }
   auto outEncoding = responseEncoding(request.header("accept"), *inEncoding);
   if (!outEncoding) {
     return refuse(outEncoding.error(), *inEncoding, nlohmann::json::object());
   }
-  auto input = model::parseGetBootstrappingDataInput(request.body, *inEncoding,
-                                                     settings_.inputLimits);
+  auto input =
+      model::parseGetBootstrappingDataInput(request.body, *inEncoding, settings_.inputLimits);
   if (!input) {
     return refuse(Error(BootstrapErrc::MalformedInput, input.error().describe()), *outEncoding,
                   nlohmann::json::object());
   }
-  nlohmann::json detail = {{"input", inputJson(*input)},
-                           {"authenticated-by", device.method},
-                           {"tls", peer.tlsVersion}};
+  nlohmann::json detail = {
+      {"input", inputJson(*input)}, {"authenticated-by", device.method}, {"tls", peer.tlsVersion}};
 
   RequestFacts facts;
   facts.hwModel = input->hwModel;
@@ -337,9 +337,7 @@ http::Response BootstrapService::reportProgress(const http::Request& request,
                                                 const AuthenticatedDevice& device) {
   auto inEncoding = requestEncoding(request.header("content-type"), request.body);
   if (!inEncoding) {
-    return errorReply(inEncoding.error(),
-                      acceptedOr(request, model::Encoding::Json),
-                      true);
+    return errorReply(inEncoding.error(), acceptedOr(request, model::Encoding::Json), true);
   }
   auto outEncoding = responseEncoding(request.header("accept"), *inEncoding);
   if (!outEncoding) {

@@ -168,8 +168,9 @@ Result<DeviceAuthenticator::ChainVerdict> DeviceAuthenticator::verifyChain(
     return authError(BootstrapErrc::ClientCertificateExpired, who + ": " + expired->describe());
   }
   return authError(BootstrapErrc::ClientCertificateUntrusted,
-                   who + (untrusted ? ": " + untrusted->describe() : ": no device type has "
-                                                                      "IDevID trust anchors"));
+                   who + (untrusted ? ": " + untrusted->describe()
+                                    : ": no device type has "
+                                      "IDevID trust anchors"));
 }
 
 Result<bool> DeviceAuthenticator::checkActivationCode(const registry::Device& device,
@@ -267,9 +268,9 @@ AuthOutcome DeviceAuthenticator::authenticate(const http::Peer& peer,
     basic = std::move(*parsed);
     if (!certSerial.empty() && basic->first != certSerial) {
       outcome.claimedSerial = certSerial;
-      outcome.result = authError(BootstrapErrc::SerialMismatch,
-                                 "certificate serial \"" + certSerial + "\", Basic user \"" +
-                                     basic->first + "\"");
+      outcome.result =
+          authError(BootstrapErrc::SerialMismatch, "certificate serial \"" + certSerial +
+                                                       "\", Basic user \"" + basic->first + "\"");
       return outcome;
     }
   }
@@ -290,18 +291,19 @@ AuthOutcome DeviceAuthenticator::authenticate(const http::Peer& peer,
     outcome.result = authError(BootstrapErrc::DeviceDisabled, "serial number \"" + serial + "\"");
     return outcome;
   }
-  const auto type = std::find_if(trust.types.begin(), trust.types.end(),
-                                 [&](const TypeTrust& t) { return t.type.name == device.deviceType; });
+  const auto type = std::find_if(trust.types.begin(), trust.types.end(), [&](const TypeTrust& t) {
+    return t.type.name == device.deviceType;
+  });
   if (type == trust.types.end()) {
-    outcome.result = Error(BootstrapErrc::StorageFailure,
-                           "device type \"" + device.deviceType + "\" vanished");
+    outcome.result =
+        Error(BootstrapErrc::StorageFailure, "device type \"" + device.deviceType + "\" vanished");
     return outcome;
   }
   if (leaf && std::find(certTypes.begin(), certTypes.end(), device.deviceType) == certTypes.end()) {
-    outcome.result = authError(BootstrapErrc::DeviceTypeMismatch,
-                               "registered as \"" + device.deviceType +
-                                   "\", certificate issued for device type \"" +
-                                   certTypes.front() + "\"");
+    outcome.result =
+        authError(BootstrapErrc::DeviceTypeMismatch,
+                  "registered as \"" + device.deviceType +
+                      "\", certificate issued for device type \"" + certTypes.front() + "\"");
     return outcome;
   }
   if (!leaf && type->type.requireClientCertificate) {
@@ -311,23 +313,24 @@ AuthOutcome DeviceAuthenticator::authenticate(const http::Peer& peer,
   }
   if (basic) {
     if (!type->type.allowActivationCode || device.activationCodeHash.empty()) {
-      outcome.result = authError(BootstrapErrc::ActivationCodeNotAllowed,
-                                 type->type.allowActivationCode
-                                     ? "the device has no activation code"
-                                     : "device type \"" + device.deviceType + "\" does not allow it");
+      outcome.result =
+          authError(BootstrapErrc::ActivationCodeNotAllowed,
+                    type->type.allowActivationCode
+                        ? "the device has no activation code"
+                        : "device type \"" + device.deviceType + "\" does not allow it");
       return outcome;
     }
     auto matches = checkActivationCode(device, basic->second);
     if (!matches || !*matches) {
-      outcome.result = authError(BootstrapErrc::ActivationCodeWrong,
-                                 matches ? "" : matches.error().describe());
+      outcome.result =
+          authError(BootstrapErrc::ActivationCodeWrong, matches ? "" : matches.error().describe());
       return outcome;
     }
   }
-  std::string method = leaf ? (basic ? "certificate+activation-code" : "certificate")
-                            : "activation-code";
-  outcome.result = AuthenticatedDevice{std::move(device), type->type, std::move(leaf),
-                                       std::move(method)};
+  std::string method =
+      leaf ? (basic ? "certificate+activation-code" : "certificate") : "activation-code";
+  outcome.result =
+      AuthenticatedDevice{std::move(device), type->type, std::move(leaf), std::move(method)};
   return outcome;
 }
 

@@ -61,8 +61,7 @@ class DeviceAuthenticator {
  public:
   DeviceAuthenticator(registry::Registry& registry, const Clock& clock);
 
-  AuthOutcome authenticate(const http::Peer& peer,
-                           std::optional<std::string_view> authorization);
+  AuthOutcome authenticate(const http::Peer& peer, std::optional<std::string_view> authorization);
 
  private:
   struct TypeTrust {

@@ -14,7 +14,7 @@ struct RequestFacts {
   std::optional<std::string> hwModel;
   std::optional<std::string> osName;
   std::optional<std::string> osVersion;
-  std::string sourceAddress;  ///< Textual IP, no port.
+  std::string sourceAddress;                ///< Textual IP, no port.
   std::optional<std::string> idevidIssuer;  ///< RFC 2253 DN of the IDevID's issuer.
 };
 

@@ -30,17 +30,15 @@ struct ParsedHash {
 Result<Bytes> pbkdf2(std::string_view secret, ByteView salt, unsigned iterations) {
   Bytes out(kHashBytes);
   if (PKCS5_PBKDF2_HMAC(secret.data(), static_cast<int>(secret.size()), salt.data(),
-                        static_cast<int>(salt.size()), static_cast<int>(iterations),
-                        EVP_sha256(), static_cast<int>(out.size()), out.data()) != 1) {
+                        static_cast<int>(salt.size()), static_cast<int>(iterations), EVP_sha256(),
+                        static_cast<int>(out.size()), out.data()) != 1) {
     return Error(CryptoErrc::OperationFailed, "PBKDF2");
   }
   return out;
 }
 
 Result<ParsedHash> parseHash(std::string_view stored) {
-  auto malformed = [](std::string_view why) {
-    return Error(CryptoErrc::MalformedSecretHash, why);
-  };
+  auto malformed = [](std::string_view why) { return Error(CryptoErrc::MalformedSecretHash, why); };
   std::string_view parts[4];
   std::string_view rest = stored;
   for (int i = 0; i < 4; ++i) {
@@ -84,8 +82,8 @@ std::string hashSecret(std::string_view secret, unsigned iterations) {
   if (!hash) {
     return {};
   }
-  return std::string(kScheme) + "$" + std::to_string(iterations) + "$" + base64Encode(salt) +
-         "$" + base64Encode(*hash);
+  return std::string(kScheme) + "$" + std::to_string(iterations) + "$" + base64Encode(salt) + "$" +
+         base64Encode(*hash);
 }
 
 Result<bool> verifySecret(std::string_view secret, std::string_view stored) {

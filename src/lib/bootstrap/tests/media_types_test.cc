@@ -45,7 +45,8 @@ TEST(MediaTypes, AcceptIsHonouredWithQValues) {
 }
 
 TEST(MediaTypes, AnAcceptWithNeitherEncodingIs406) {
-  for (const char* accept : {"text/html", "application/yang-data+json;q=0", "image/png, text/csv"}) {
+  for (const char* accept :
+       {"text/html", "application/yang-data+json;q=0", "image/png, text/csv"}) {
     auto refused = responseEncoding(accept, Encoding::Json);
     ASSERT_FALSE(refused.ok()) << accept;
     EXPECT_EQ(refused.error().reason(), "media-type-not-acceptable");

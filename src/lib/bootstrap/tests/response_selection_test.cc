@@ -42,9 +42,9 @@ TEST(ResponseSelection, TheFirstMatchingResponseWinsAndTheExplanationSaysWhy) {
 }
 
 TEST(ResponseSelection, AllConditionsMustHold) {
-  const std::vector<Response> responses{response(
-      "both", {{Condition::Field::OsName, Condition::Match::Exact, "DemoOS"},
-               {Condition::Field::OsVersion, Condition::Match::Regex, "2\\.[0-9]+"}})};
+  const std::vector<Response> responses{
+      response("both", {{Condition::Field::OsName, Condition::Match::Exact, "DemoOS"},
+                        {Condition::Field::OsVersion, Condition::Match::Regex, "2\\.[0-9]+"}})};
   RequestFacts facts;
   facts.osName = "DemoOS";
   facts.osVersion = "3.1";
@@ -80,8 +80,7 @@ TEST(ResponseSelection, SubnetsOfBothFamilies) {
 
 TEST(ResponseSelection, IdevidIssuerMatchesTheIssuerDn) {
   const std::vector<Response> responses{response(
-      "vendor-a",
-      {{Condition::Field::IdevidIssuer, Condition::Match::Wildcard, "*O=Vendor A*"}})};
+      "vendor-a", {{Condition::Field::IdevidIssuer, Condition::Match::Wildcard, "*O=Vendor A*"}})};
   RequestFacts facts;
   facts.idevidIssuer = "CN=Vendor A Manufacturing CA,O=Vendor A";
   EXPECT_TRUE(selectResponse(responses, facts, nullptr));

@@ -86,7 +86,8 @@ class ServiceWorld {
         registry::PutObject{registry::OnboardingProfile{"full", "demo-os-2", "pre", "base", ""}});
     changes.push_back(registry::PutObject{registry::RedirectProfile{
         "to-onboarding",
-        {{"onboard.example.net", 8443,
+        {{"onboard.example.net",
+          8443,
           {pki_->server.certificate.toDer(), pki_->tlsCa.certificate.toDer()}}}}});
 
     changes.push_back(registry::PutDevice{device("SN-1", "dpu")});
@@ -128,8 +129,8 @@ class ServiceWorld {
     }
     registry::Response redirect;
     redirect.name = "old-os";
-    redirect.conditions = {{registry::Condition::Field::OsVersion,
-                            registry::Condition::Match::Exact, "1.0"}};
+    redirect.conditions = {
+        {registry::Condition::Field::OsVersion, registry::Condition::Match::Exact, "1.0"}};
     redirect.kind = registry::Response::Kind::Redirect;
     redirect.profile = "to-onboarding";
     registry::Response onboarding;
@@ -177,8 +178,7 @@ class ServiceWorld {
     context.idevidKey = pki_->idevids.at(serial).key;
     context.now = clock_.now();
     return trust::validateBootstrappingData(
-        {output->conveyedInformation, output->ownerCertificate, output->ownershipVoucher},
-        context);
+        {output->conveyedInformation, output->ownerCertificate, output->ownershipVoucher}, context);
   }
 
   http::Response handle(const http::Request& request, const http::Peer& peer) {

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/base64.h"
@@ -52,7 +53,8 @@ TEST_F(ServiceTest, OperationsListsBothRpcs) {
 
 TEST_F(ServiceTest, SignedOnboardingPassesTheDevicesOwnValidation) {
   auto response = service_->handle(
-      post(kGbdPath, R"({"ietf-sztp-bootstrap-server:input":{"os-name":"DemoOS","os-version":"2.0"}})"),
+      post(kGbdPath,
+           R"({"ietf-sztp-bootstrap-server:input":{"os-name":"DemoOS","os-version":"2.0"}})"),
       peerWithCertificate("SN-1"));
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.header("content-type"), "application/yang-data+json");
@@ -177,8 +179,9 @@ TEST_F(ServiceTest, UnsignedOnboardingIsRefusedToADeviceThatAskedForSignedData) 
   device->responses[0].sign = false;
   ASSERT_TRUE(registry_->apply({registry::PutDevice{*device}}).ok());
   response = service_->handle(
-      post(kGbdPath,
-           R"({"ietf-sztp-bootstrap-server:input":{"signed-data-preferred":[null],"os-version":"1.0"}})"),
+      post(
+          kGbdPath,
+          R"({"ietf-sztp-bootstrap-server:input":{"signed-data-preferred":[null],"os-version":"1.0"}})"),
       peerWithCertificate("SN-1"));
   EXPECT_EQ(response.status, 200) << response.body;
 }
@@ -192,11 +195,10 @@ TEST_F(ServiceTest, ProgressReportsAre204AndLandInTheDevicesLog) {
   EXPECT_TRUE(response.body.empty());
   EXPECT_EQ((*registry_->getDevice("SN-1"))->stage, registry::DeviceStage::Bootstrapping);
 
-  response = service_->handle(
-      post(kProgressPath, R"({"ietf-sztp-bootstrap-server:input":{
+  response = service_->handle(post(kProgressPath, R"({"ietf-sztp-bootstrap-server:input":{
         "progress-type":"bootstrap-complete","message":"all done",
         "ssh-host-keys":{"ssh-host-key":[{"algorithm":"ssh-ed25519","key-data":"AAAAC3NzaC1lZDI1NTE5AAAAIA=="}]}}})"),
-      peerWithCertificate("SN-1"));
+                              peerWithCertificate("SN-1"));
   ASSERT_EQ(response.status, 204) << response.body;
   const auto log = events(*registry_, "SN-1");
   ASSERT_EQ(log.size(), 2U);
@@ -226,8 +228,8 @@ TEST_F(ServiceTest, MalformedInputIs400NamingTheNode) {
 }
 
 TEST_F(ServiceTest, MediaTypesAndMethodsAreNegotiated) {
-  auto response = service_->handle(post(kGbdPath, "hello", "text/plain"),
-                                   peerWithCertificate("SN-1"));
+  auto response =
+      service_->handle(post(kGbdPath, "hello", "text/plain"), peerWithCertificate("SN-1"));
   EXPECT_EQ(response.status, 415);
   auto request = post(kGbdPath, "");
   request.headers.emplace_back("accept", "text/html");

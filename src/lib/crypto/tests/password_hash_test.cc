@@ -34,11 +34,12 @@ TEST(PasswordHash, MatchesThePublishedPbkdf2Vector) {
 }
 
 TEST(PasswordHash, RefusesMalformedStoredHashes) {
-  for (const char* stored : {"", "pbkdf2-sha256", "md5$1000$AAAAAAAAAAA=$AAAA",
-                             "pbkdf2-sha256$10$c2FsdHNhbHQ=$" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-                             "pbkdf2-sha256$99999999999$c2FsdHNhbHQ=$AAAA",
-                             "pbkdf2-sha256$1000$c2FsdHNhbHQ=$AAAA",
-                             "pbkdf2-sha256$1000$!!$AAAA", "pbkdf2-sha256$1000$a$b$c"}) {
+  for (const char* stored :
+       {"", "pbkdf2-sha256", "md5$1000$AAAAAAAAAAA=$AAAA",
+        "pbkdf2-sha256$10$c2FsdHNhbHQ=$"
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "pbkdf2-sha256$99999999999$c2FsdHNhbHQ=$AAAA", "pbkdf2-sha256$1000$c2FsdHNhbHQ=$AAAA",
+        "pbkdf2-sha256$1000$!!$AAAA", "pbkdf2-sha256$1000$a$b$c"}) {
     auto result = verifySecret("x", stored);
     ASSERT_FALSE(result.ok()) << stored;
     EXPECT_EQ(result.error().reason(), "secret-hash-malformed") << stored;
