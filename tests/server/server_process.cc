@@ -22,12 +22,14 @@ bool ServerProcess::start(const std::string& binary, const std::filesystem::path
                           const std::filesystem::path& logFile,
                           const std::vector<std::string>& listeners, std::chrono::seconds timeout) {
   logFile_ = logFile;
+  // The server logs to the file, not the journal; unset in the parent: a
+  // forked child of a threaded process must not touch libc's locks.
+  ::unsetenv("JOURNAL_STREAM");
   pid_ = ::fork();
   if (pid_ == 0) {
     const int fd = ::open(logFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(fd, STDERR_FILENO);
     ::dup2(fd, STDOUT_FILENO);
-    ::unsetenv("JOURNAL_STREAM");
     ::execl(binary.c_str(), binary.c_str(), "--config", config.c_str(), "--log-level", "debug",
             static_cast<char*>(nullptr));
     ::_exit(127);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,22 +20,27 @@ CommandResult runCommand(const std::vector<std::string>& argv, int timeoutSecond
   if (argv.empty() || pipe2(pipeFds, O_CLOEXEC) != 0) {
     return result;
   }
-  const pid_t pid = fork();
-  if (pid < 0) {
+  // posix_spawn, not fork: the tests run servers on other threads, and a
+  // forked child that allocates before exec can deadlock on a lock one of
+  // them held (malloc's, the sanitizer's), hanging until the timeout.
+  std::vector<char*> args;
+  for (const auto& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, pipeFds[1], STDERR_FILENO);
+  pid_t pid = -1;
+  const int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
     close(pipeFds[0]);
     close(pipeFds[1]);
+    result.exitCode = 127;
+    result.output = argv[0] + ": cannot run it";
     return result;
-  }
-  if (pid == 0) {
-    dup2(pipeFds[1], STDOUT_FILENO);
-    dup2(pipeFds[1], STDERR_FILENO);
-    std::vector<char*> args;
-    for (const auto& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
   }
   close(pipeFds[1]);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
