@@ -5,7 +5,10 @@
 
 #include "bootstrap/tests/service_fixture.h"
 #include "conformance/conformance_fixture.h"
+#include "crypto/certification_request.h"
 #include "crypto/cms.h"
+#include "crypto/public_key.h"
+#include "model/restconf_error.h"
 
 namespace sztp::conformance {
 namespace {
@@ -117,6 +120,74 @@ TEST_P(ServerResponseConformance, ErrorBodies) {
   auto plain = request(kGbdPath, "hello");
   plain.headers[0].second = "text/plain";
   expectValidError(world_.handle(plain, world_.peerWithCertificate("SN-1")), 415);
+}
+
+// RFC 9646 (S19): the 400 answer to csr-support is an ietf-restconf:errors
+// body whose error-info holds ietf-sztp-csr:csr-request; both validate, the
+// errors body against ietf-restconf and the error-info against the
+// csr-request structure (ietf-sztp-csr, ietf-ztp-types).
+TEST_P(ServerResponseConformance, CsrRequestErrorBodies) {
+  ASSERT_TRUE(world_.enableLdevid(world_.ldevidPolicy()));
+  const Bytes p256 = crypto::algorithmIdentifierFor("ec-p256");
+  // With key generation (SN-1), and with the IDevID key and a cert-req-info
+  // (SN-2, whose device offers no key generation).
+  auto device = *world_.registry_->getDevice("SN-2");
+  device->responses.back().profile = "bare";
+  ASSERT_TRUE(world_.registry_->apply({registry::PutDevice{*device}}).ok());
+  for (const auto& [serial, algorithms] :
+       {std::pair<std::string, std::optional<std::vector<Bytes>>>{"SN-1", std::vector<Bytes>{p256}},
+        std::pair<std::string, std::optional<std::vector<Bytes>>>{"SN-2", std::nullopt}}) {
+    SCOPED_TRACE(serial);
+    const auto response =
+        world_.handle(world_.gbd(world_.csrSupportBody(algorithms, GetParam()), GetParam()),
+                      world_.peerWithCertificate(serial));
+    expectValidError(response, 400);
+    auto errors = model::parseRestconfErrors(response.body, GetParam());
+    ASSERT_TRUE(errors.ok());
+    const auto& info = errors->errors.front().errorInfo;
+    ASSERT_TRUE(info) << response.body;
+    EXPECT_TRUE(accepts(PayloadKind::CsrRequest, GetParam(), *info));
+    auto request = model::parseCsrRequest(*info, GetParam());
+    ASSERT_TRUE(request.ok());
+    EXPECT_EQ(request->keyGenerationAlgorithm.has_value(), serial == "SN-1");
+    EXPECT_EQ(request->certReqInfo.has_value(), serial == "SN-2");
+  }
+}
+
+// The negative control: the csr-request structure really is checked.
+TEST_P(ServerResponseConformance, CsrRequestWithoutItsAlgorithmIsRefused) {
+  const std::string missing =
+      GetParam() == Encoding::Json
+          ? R"({"ietf-sztp-csr:csr-request":{"key-generation":{"selected-algorithm":{}},)"
+            R"("csr-generation":{"selected-format":{"format-identifier":"ietf-ztp-types:p10-csr"}}}})"
+          : R"(<csr-request xmlns="urn:ietf:params:xml:ns:yang:ietf-sztp-csr"><key-generation>)"
+            R"(<selected-algorithm/></key-generation><csr-generation><selected-format>)"
+            R"(<format-identifier xmlns:zt="urn:ietf:params:xml:ns:yang:ietf-ztp-types">)"
+            R"(zt:p10-csr</format-identifier></selected-format></csr-generation></csr-request>)";
+  EXPECT_TRUE(rejects(PayloadKind::CsrRequest, GetParam(), missing, "algorithm-identifier"));
+}
+
+// S21: the answer to the CSR validates, and so does the ietf-keystore
+// fragment that delivers the LDevID.
+TEST_P(ServerResponseConformance, OnboardingAnswerCarryingAnLdevid) {
+  ASSERT_TRUE(world_.enableLdevid(world_.ldevidPolicy()));
+  const Bytes p256 = crypto::algorithmIdentifierFor("ec-p256");
+  const auto peer = world_.peerWithCertificate("SN-1");
+  const auto asked = world_.handle(
+      world_.gbd(world_.csrSupportBody(std::vector<Bytes>{p256}, GetParam()), GetParam()), peer);
+  ASSERT_EQ(asked.status, 400) << asked.body;
+  auto key = crypto::PrivateKey::generate(crypto::KeyType::EcP256);
+  ASSERT_TRUE(key.ok());
+  auto csr = crypto::makeCertificationRequest({{"serialNumber", "SN-1"}}, *key);
+  ASSERT_TRUE(csr.ok());
+  const auto response =
+      world_.handle(world_.gbd(world_.csrBody(*csr, GetParam()), GetParam()), peer);
+  expectValidAnswer(response);
+  auto validated = world_.validateAsDevice(response, "SN-1", GetParam());
+  ASSERT_TRUE(validated.ok()) << validated.error().describe();
+  const auto& onboarding = std::get<model::OnboardingInformation>(validated->information);
+  ASSERT_TRUE(onboarding.configuration);
+  EXPECT_TRUE(accepts(PayloadKind::KeystoreData, GetParam(), toString(*onboarding.configuration)));
 }
 
 SZTP_INSTANTIATE_FOR_ENCODINGS(ServerResponseConformance);

@@ -10,6 +10,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+#include <sstream>
 
 namespace sztp::conformance {
 namespace {
@@ -22,13 +25,14 @@ constexpr int kChildInvalid = 1;
 constexpr int kChildHarnessError = 2;
 constexpr int kChildUnsupported = 3;
 
-/// Modules loaded as implemented. ietf-ztp-types must be listed explicitly:
-/// imported only, its identities cannot be resolved in identityref values
-/// ("unable to map prefix", checklist §4 point 5).
-constexpr std::array<const char*, 6> kModules = {
+/// Modules loaded as implemented. ietf-ztp-types and ietf-crypto-types must
+/// be listed explicitly: imported only, their identities cannot be resolved
+/// in identityref values ("unable to map prefix", checklist §4 point 5).
+constexpr std::array<const char*, 8> kModules = {
     "ietf-restconf",           "ietf-sztp-bootstrap-server",
     "ietf-sztp-conveyed-info", "ietf-voucher",
     "ietf-ztp-types",          "ietf-sztp-csr",
+    "ietf-crypto-types",       "ietf-keystore",
 };
 
 struct YangData {
@@ -44,6 +48,10 @@ YangData yangDataOf(PayloadKind kind) {
       return {"ietf-voucher", "voucher-artifact"};
     case PayloadKind::RestconfErrors:
       return {"ietf-restconf", "yang-errors"};
+    case PayloadKind::CsrRequest:
+      // An sx:structure (RFC 8791), parsed like yang-data by libyang's
+      // structure plugin.
+      return {"ietf-sztp-csr", "csr-request"};
     default:
       return {nullptr, nullptr};
   }
@@ -169,6 +177,59 @@ std::optional<std::string> rewrapXml(std::string_view text, std::string_view env
   return out;
 }
 
+}  // namespace
+
+std::optional<std::string> unwrapStructure(std::string_view text, model::Encoding encoding,
+                                           std::string_view module, std::string_view ns,
+                                           std::string_view name) {
+  if (encoding == model::Encoding::Json) {
+    const auto parsed = nlohmann::json::parse(text, nullptr, false);
+    const std::string top = std::string(module) + ":" + std::string(name);
+    if (parsed.is_discarded() || !parsed.is_object() || parsed.size() != 1 ||
+        !parsed.contains(top) || !parsed[top].is_object()) {
+      return std::nullopt;
+    }
+    std::string out;
+    for (const auto& [key, value] : parsed[top].items()) {
+      // Top-level members are module-qualified (RFC 7951 §4); inside the
+      // structure they inherited the qualification.
+      nlohmann::json child = nlohmann::json::object();
+      child[key.find(':') == std::string::npos ? std::string(module) + ":" + key : key] = value;
+      out += (out.empty() ? "" : std::string(1, '\0')) + child.dump();
+    }
+    return out;
+  }
+  pugi::xml_document document;
+  const std::string copy(text);
+  if (!document.load_buffer(copy.data(), copy.size(), pugi::parse_default)) {
+    return std::nullopt;
+  }
+  const pugi::xml_node root = document.document_element();
+  if (std::string_view(root.name()) != name ||
+      std::string_view(root.attribute("xmlns").value()) != ns) {
+    return std::nullopt;
+  }
+  std::ostringstream out;
+  for (pugi::xml_node child = root.first_child(); child; child = child.next_sibling()) {
+    if (child.type() != pugi::node_element) {
+      continue;
+    }
+    pugi::xml_document single;
+    pugi::xml_node copied = single.append_copy(child);
+    // The default namespace was declared on the structure's element.
+    if (!copied.attribute("xmlns")) {
+      copied.prepend_attribute("xmlns") = std::string(ns).c_str();
+    }
+    if (out.tellp() > 0) {
+      out << '\0';
+    }
+    copied.print(out, "", pugi::format_raw);
+  }
+  return out.str();
+}
+
+namespace {
+
 const lysc_ext_instance* findYangData(const ly_ctx* context, const YangData& data) {
   const lys_module* module = ly_ctx_get_module_implemented(context, data.module);
   if (module == nullptr || module->compiled == nullptr) {
@@ -274,6 +335,10 @@ std::string_view payloadKindName(PayloadKind kind) {
       return "get-bootstrapping-data-output";
     case PayloadKind::ReportProgressInput:
       return "report-progress-input";
+    case PayloadKind::CsrRequest:
+      return "csr-request";
+    case PayloadKind::KeystoreData:
+      return "keystore-data";
   }
   return "?";
 }
@@ -319,8 +384,8 @@ std::unique_ptr<YangValidator> YangValidator::load(const std::string& yangDir, s
       return nullptr;
     }
   }
-  for (PayloadKind kind :
-       {PayloadKind::ConveyedInformation, PayloadKind::Voucher, PayloadKind::RestconfErrors}) {
+  for (PayloadKind kind : {PayloadKind::ConveyedInformation, PayloadKind::Voucher,
+                           PayloadKind::RestconfErrors, PayloadKind::CsrRequest}) {
     YangData data = yangDataOf(kind);
     if (findYangData(context, data) == nullptr) {
       error = std::string("no compiled yang-data '") + data.name + "' in " + data.module;
@@ -336,6 +401,19 @@ YangValidator::~YangValidator() {
 
 int YangValidator::validateInChild(PayloadKind kind, model::Encoding encoding,
                                    const std::string& text, std::string& message) const {
+  if (kind == PayloadKind::CsrRequest && text.find('\0') != std::string::npos) {
+    // One top-level node of the structure at a time (unwrapStructure).
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const std::size_t end = std::min(text.find('\0', start), text.size());
+      const int code = validateInChild(kind, encoding, text.substr(start, end - start), message);
+      if (code != kChildValid) {
+        return code;
+      }
+      start = end + 1;
+    }
+    return kChildValid;
+  }
   ly_log_options(LY_LOSTORE);  // Keep every error for the report; print nothing.
   ly_err_clean(context_, nullptr);
   const LYD_FORMAT format = encoding == model::Encoding::Json ? LYD_JSON : LYD_XML;
@@ -348,7 +426,16 @@ int YangValidator::validateInChild(PayloadKind kind, model::Encoding encoding,
   LY_ERR result = LY_SUCCESS;
   bool empty = false;
   bool unsupported = false;
-  if (std::optional<Operation> operation = operationOf(kind)) {
+  if (kind == PayloadKind::KeystoreData) {
+    // Configuration data: parsed strictly, then validated (mandatory nodes,
+    // must, choices) for the modules present in it.
+    result = lyd_parse_data(context_, nullptr, in, format, LYD_PARSE_STRICT | LYD_PARSE_NO_STATE,
+                            LYD_VALIDATE_PRESENT | LYD_VALIDATE_NO_STATE, &tree);
+    if (result == LY_SUCCESS) {
+      const lys_module* keystore = ly_ctx_get_module_implemented(context_, "ietf-keystore");
+      empty = !holdsDataOf(tree, keystore);
+    }
+  } else if (std::optional<Operation> operation = operationOf(kind)) {
     const lyd_type type = operation->isOutput ? LYD_TYPE_REPLY_YANG : LYD_TYPE_RPC_YANG;
     lyd_node* op = nullptr;
     // lyd_parse_op() parses strictly (unknown nodes, types, lengths) but does
@@ -415,6 +502,15 @@ Validation YangValidator::validate(PayloadKind kind, model::Encoding encoding,
                                    " body of ietf-sztp-bootstrap-server"};
     }
     document = std::move(*rewrapped);
+  }
+  if (kind == PayloadKind::CsrRequest) {
+    std::optional<std::string> unwrapped =
+        unwrapStructure(text, encoding, "ietf-sztp-csr",
+                        "urn:ietf:params:xml:ns:yang:ietf-sztp-csr", "csr-request");
+    if (!unwrapped) {
+      return {Verdict::Failed, "not an ietf-sztp-csr:csr-request structure"};
+    }
+    document = std::move(*unwrapped);
   }
 
   int fds[2];

@@ -20,6 +20,12 @@ enum class PayloadKind {
   GetBootstrappingDataInput,   ///< RESTCONF body {"ietf-sztp-bootstrap-server:input": ...}.
   GetBootstrappingDataOutput,  ///< RESTCONF body {"ietf-sztp-bootstrap-server:output": ...}.
   ReportProgressInput,         ///< RESTCONF body {"ietf-sztp-bootstrap-server:input": ...}.
+  /// ietf-sztp-csr sx:structure `csr-request` (RFC 9646): the error-info of
+  /// the server's 400 answer to csr-support.
+  CsrRequest,
+  /// ietf-keystore configuration data (the LDevID keystore fragment the
+  /// server delivers, RFC 9646 S21), validated as a data tree.
+  KeystoreData,
 };
 
 std::string_view payloadKindName(PayloadKind kind);
@@ -67,6 +73,25 @@ struct Validation {
 std::optional<std::string> rewrapRestconfOperation(std::string_view text, model::Encoding encoding,
                                                    std::string_view rpcName, bool isOutput);
 
+/// Rewrites an RFC 8791 structure instance into what libyang 2.1.30's
+/// structure plugin parses: the structure is encoded as a top-level node
+/// named after it ({"ietf-sztp-csr:csr-request": {...}}, as in RFC 9646's
+/// examples), while lyd_parse_ext_data() wants the structure's children at
+/// the top ({"ietf-sztp-csr:key-generation": ..., ...}; libyang issue
+/// #2403). JSON: the children are module-qualified; XML: each child gets the
+/// structure element's default namespace. Values are kept as they are.
+///
+/// The children come back as separate documents joined by NUL, each
+/// validated on its own: libyang 2.1.30's lyd_parse_ext_data() never returns
+/// (parse-only too) for a structure document with more than one top-level
+/// node (seen here with csr-request's key-generation and csr-generation).
+/// csr-request has no constraint between its top-level nodes, so nothing is
+/// lost; the model parser (parseCsrRequest) checks that the format is there.
+/// nullopt when `text` is not that one top-level node.
+std::optional<std::string> unwrapStructure(std::string_view text, model::Encoding encoding,
+                                           std::string_view module, std::string_view ns,
+                                           std::string_view name);
+
 /// The official IETF modules loaded into one libyang context.
 ///
 /// Contract: create once per process with load(); validate() forks, so the
@@ -81,8 +106,8 @@ class YangValidator {
   static constexpr std::chrono::milliseconds kDefaultTimeLimit{10'000};
 
   /// Loads ietf-sztp-bootstrap-server, ietf-sztp-conveyed-info, ietf-voucher,
-  /// ietf-restconf, ietf-sztp-csr and ietf-ztp-types (implemented, all
-  /// features enabled) from `yangDir`, with LY_CTX_NO_YANGLIBRARY (otherwise
+  /// ietf-restconf, ietf-sztp-csr, ietf-ztp-types and ietf-keystore
+  /// (implemented, all features enabled) from `yangDir`, with LY_CTX_NO_YANGLIBRARY (otherwise
   /// yang-data validation demands ietf-yang-library's content-id). Returns
   /// nullptr and sets `error` on failure.
   static std::unique_ptr<YangValidator> load(const std::string& yangDir, std::string& error);

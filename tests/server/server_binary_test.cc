@@ -127,6 +127,50 @@ TEST_F(ServerBinaryTest, CheckConfigLoadsEverythingAndSaysWhatItWouldServe) {
   EXPECT_EQ(result.exitCode, 2) << result.output;
 }
 
+TEST_F(ServerBinaryTest, VoucherTrustAnchorsMakeTheInventoryCheckVoucherSignatures) {
+  const std::string config = testutil::readText(config_);
+  // The voucher was signed by the demo MASA: its CA lets it in ...
+  dir_.write("pki/masa-ca.pem", pki_->masaCa.certificate.toPem());
+  dir_.write("masa-ok.yaml", config + "voucher-trust-anchors: [pki/masa-ca.pem]\n");
+  auto result = testutil::runCommand({testutil::binaryPath("sztp-server"), "--config",
+                                      (dir_ / "masa-ok.yaml").string(), "--check-config"});
+  EXPECT_EQ(result.exitCode, 0) << result.output;
+
+  // ... another manufacturer's CA does not, and the error names the device.
+  dir_.write("pki/other-ca.pem", pki_->ownerCa.certificate.toPem());
+  dir_.write("masa-other.yaml", config + "voucher-trust-anchors: [pki/other-ca.pem]\n");
+  result = testutil::runCommand({testutil::binaryPath("sztp-server"), "--config",
+                                 (dir_ / "masa-other.yaml").string(), "--check-config"});
+  EXPECT_EQ(result.exitCode, 1) << result.output;
+  EXPECT_NE(result.output.find("voucher"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("devices[0].ownership-voucher"), std::string::npos) << result.output;
+}
+
+TEST_F(ServerBinaryTest, AnLdevidCaThatCannotIssueStopsTheServerAtCheckConfig) {
+  const std::string inventory = testutil::readText(dir_ / "inventory.yaml");
+  const std::string typeLine = "    idevid-trust-anchors: pki/manufacturer-ca.pem\n";
+  auto withLdevid = [&](const std::string& key) {
+    std::string text = inventory;
+    text.insert(text.find(typeLine) + typeLine.size(),
+                "    ldevid:\n      ca-certificate: pki/owner-ca.pem\n      ca-key: " + key + "\n");
+    return text;
+  };
+  dir_.write("pki/owner-ca.pem", pki_->ownerCa.certificate.toPem());
+  ::chmod(dir_.write("pki/owner-ca.key", pki_->ownerCa.key.toPem()).c_str(), 0600);
+
+  dir_.write("inventory.yaml", withLdevid("pki/owner-ca.key"));
+  auto result = testutil::runCommand(
+      {testutil::binaryPath("sztp-server"), "--config", config_.string(), "--check-config"});
+  EXPECT_EQ(result.exitCode, 0) << result.output;
+
+  // The owner's key does not belong to the owner CA's certificate.
+  dir_.write("inventory.yaml", withLdevid("pki/owner.key"));
+  result = testutil::runCommand(
+      {testutil::binaryPath("sztp-server"), "--config", config_.string(), "--check-config"});
+  EXPECT_EQ(result.exitCode, 1) << result.output;
+  EXPECT_NE(result.output.find("device type \"dpu\" ldevid"), std::string::npos) << result.output;
+}
+
 TEST_F(ServerBinaryTest, ServesDevicesAdminMetricsAndStopsGracefully) {
   ASSERT_TRUE(startServer()) << server_.log();
   auto client = device("SN-1");

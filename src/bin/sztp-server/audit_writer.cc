@@ -1,6 +1,7 @@
 #include "audit_writer.h"
 
 #include <chrono>
+#include <vector>
 
 namespace sztp::server {
 
@@ -60,16 +61,22 @@ void AuditWriter::run() {
       }
       continue;
     }
-    auto record = std::move(queue_.front());
-    queue_.pop_front();
+    // Everything queued goes in one commit: a record per request would cost
+    // a synced transaction per request.
+    std::vector<registry::AuditRecord> batch;
+    while (!queue_.empty() && batch.size() < kMaxBatch) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
     lock.unlock();
-    auto written = registry_.appendAudit(record);
+    auto written = registry_.appendAudits(batch);
     if (!written) {
-      log_.error("SZTP-S0401", "audit record not stored: " + written.error().describe());
+      log_.error("SZTP-S0401", std::to_string(batch.size()) +
+                                   " audit records not stored: " + written.error().describe());
     }
     lock.lock();
     if (!written) {
-      ++failed_;
+      failed_ += batch.size();
     }
   }
 }

@@ -29,6 +29,8 @@ class AuditWriter {
  private:
   void run();
 
+  static constexpr std::size_t kMaxBatch = 512;
+
   registry::Registry& registry_;
   Log& log_;
   const std::size_t capacity_;

@@ -80,9 +80,30 @@ Result<http::Handler> makeFileHandler(const FileServer& files) {
   return server->handler();
 }
 
-Result<http::Handler> makeAdminHandler(const AdminListener& admin, registry::Registry& registry,
-                                       const Clock& clock, Log& log) {
+Result<std::vector<crypto::Certificate>> loadCertificateFiles(const std::vector<fs::path>& paths,
+                                                              const std::string& context) {
+  std::vector<crypto::Certificate> all;
+  for (const auto& path : paths) {
+    auto text = readWhole(path, 1 << 20);
+    if (!text) {
+      return std::move(text).error().addContext(context);
+    }
+    auto certificates = crypto::Certificate::listFromPem(*text);
+    if (!certificates) {
+      return std::move(certificates).error().addContext(path.string()).addContext(context);
+    }
+    for (auto& certificate : *certificates) {
+      all.push_back(std::move(certificate));
+    }
+  }
+  return all;
+}
+
+Result<http::Handler> makeAdminHandler(const AdminListener& admin,
+                                       std::vector<crypto::Certificate> voucherAnchors,
+                                       registry::Registry& registry, const Clock& clock, Log& log) {
   admin::AdminSettings settings;
+  settings.voucherTrustAnchors = std::move(voucherAnchors);
   for (const auto& path : admin.tokenFiles) {
     auto text = readWhole(path, 4096);
     if (!text) {
@@ -99,19 +120,11 @@ Result<http::Handler> makeAdminHandler(const AdminListener& admin, registry::Reg
     }
     settings.auth.tokens.push_back(admin::AdminToken::fromSecret(path.filename().string(), token));
   }
-  for (const auto& path : admin.clientCaFiles) {
-    auto text = readWhole(path, 1 << 20);
-    if (!text) {
-      return std::move(text).error().addContext("admin.client-ca-files");
-    }
-    auto certificates = crypto::Certificate::listFromPem(*text);
-    if (!certificates) {
-      return std::move(certificates).error().addContext(path.string());
-    }
-    for (auto& certificate : *certificates) {
-      settings.auth.clientCaAnchors.push_back(std::move(certificate));
-    }
+  auto clientCas = loadCertificateFiles(admin.clientCaFiles, "admin.client-ca-files");
+  if (!clientCas) {
+    return std::move(clientCas).error();
   }
+  settings.auth.clientCaAnchors = std::move(*clientCas);
   if (settings.auth.tokens.empty() && settings.auth.clientCaAnchors.empty()) {
     log.warning("SZTP-S0031",
                 "admin API has no token-files and no client-ca-files: every admin request "
@@ -124,12 +137,18 @@ Result<http::Handler> makeAdminHandler(const AdminListener& admin, registry::Reg
 }
 
 Result<std::string> applyInventoryFile(const fs::path& path, bool prune,
-                                       registry::Registry& registry) {
+                                       const std::vector<crypto::Certificate>& voucherAnchors,
+                                       TimePoint now, registry::Registry& registry) {
   auto text = readWhole(path, std::size_t{64} << 20);
   if (!text) {
     return std::move(text).error();
   }
-  auto parsed = inventory::parseInventory(*text, diskFiles(path.parent_path()));
+  inventory::ParseOptions parseOptions;
+  parseOptions.vouchers.trustAnchors = voucherAnchors;
+  if (!voucherAnchors.empty()) {
+    parseOptions.vouchers.at = now;
+  }
+  auto parsed = inventory::parseInventory(*text, diskFiles(path.parent_path()), parseOptions);
   if (!parsed) {
     return std::move(parsed).error();
   }

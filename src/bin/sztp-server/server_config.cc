@@ -213,6 +213,13 @@ Status readConfig(const YAML::Node& root, ServerConfig& config) {
     config.inventory = inventory;
   }
   SZTP_TRY(top.flag("inventory-prune", config.inventoryPrune));
+  {
+    std::vector<std::string> files;
+    SZTP_TRY(top.list("voucher-trust-anchors", files));
+    for (const auto& f : files) {
+      config.voucherTrustAnchorFiles.push_back(fs::path(f).is_absolute() ? fs::path(f) : base / f);
+    }
+  }
   SZTP_TRY(top.count("io-threads", config.ioThreads, 1, 256));
   SZTP_TRY(top.count("handler-threads", config.handlerThreads, 1, 1024));
   SZTP_TRY(top.count("signed-cache-entries", config.signedCacheEntries, 0, 10'000'000));

@@ -88,6 +88,11 @@ struct ServerConfig {
   /// Applied at start and on every SIGHUP when set (idempotent).
   std::optional<std::filesystem::path> inventory;
   bool inventoryPrune = false;
+  /// PEM files of the manufacturers' voucher-signing (MASA) trust anchors.
+  /// When set, vouchers in the inventory file and in admin bulk imports must
+  /// verify to one of them; unset, they are decoded and their serial numbers
+  /// checked, and the device alone checks their signatures (D23).
+  std::vector<std::filesystem::path> voucherTrustAnchorFiles;
   std::size_t ioThreads = 2;
   std::size_t handlerThreads = 8;
   BootstrapListener bootstrap;

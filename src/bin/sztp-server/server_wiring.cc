@@ -98,6 +98,10 @@ Result<std::unique_ptr<ServerWiring>> ServerWiring::create(const ServerConfig& c
       *wiring->registry_, wiring->clock_, fileKeyLoader(config.configFile.parent_path()), settings,
       wiring.get());
 
+  if (auto issuers = wiring->checkLdevidIssuers(); !issuers) {
+    return std::move(issuers).error();
+  }
+
   net::ServerSettings server;
   server.ioThreads = config.ioThreads;
   server.handlerThreads = config.handlerThreads;
@@ -157,7 +161,13 @@ Result<std::unique_ptr<ServerWiring>> ServerWiring::create(const ServerConfig& c
     }
   }
 
-  auto admin = makeAdminHandler(config.admin, *wiring->registry_, wiring->clock_, log);
+  auto voucherAnchors =
+      loadCertificateFiles(config.voucherTrustAnchorFiles, "voucher-trust-anchors");
+  if (!voucherAnchors) {
+    return std::move(voucherAnchors).error();
+  }
+  auto admin = makeAdminHandler(config.admin, std::move(*voucherAnchors), *wiring->registry_,
+                                wiring->clock_, log);
   if (!admin) {
     return std::move(admin).error().addContext("admin");
   }
@@ -213,11 +223,36 @@ Status ServerWiring::applyInventory() {
   if (!config_.inventory) {
     return {};
   }
-  auto outcome = applyInventoryFile(*config_.inventory, config_.inventoryPrune, *registry_);
+  auto voucherAnchors =
+      loadCertificateFiles(config_.voucherTrustAnchorFiles, "voucher-trust-anchors");
+  if (!voucherAnchors) {
+    return std::move(voucherAnchors).error();
+  }
+  auto outcome = applyInventoryFile(*config_.inventory, config_.inventoryPrune, *voucherAnchors,
+                                    clock_.now(), *registry_);
   if (!outcome) {
     return std::move(outcome).error().addContext("inventory " + config_.inventory->string());
   }
   log_.notice("SZTP-S0040", "inventory " + config_.inventory->string() + ": " + *outcome);
+  return {};
+}
+
+Status ServerWiring::checkLdevidIssuers() const {
+  // Fail at start (and in --check-config), not at the first device that
+  // offers csr-support, when an LDevID CA cannot issue.
+  auto types = registry_->listObjects(registry::ObjectKind::DeviceType);
+  if (!types) {
+    return std::move(types).error();
+  }
+  for (const auto& object : *types) {
+    const auto& type = std::get<registry::DeviceType>(object);
+    if (!type.ldevid) {
+      continue;
+    }
+    if (auto usable = service_->ldevidIssuer().checkIssuer(*type.ldevid); !usable) {
+      return std::move(usable).error().addContext("device type \"" + type.name + "\" ldevid");
+    }
+  }
   return {};
 }
 
@@ -246,8 +281,12 @@ void ServerWiring::reload(const ServerConfig& fresh) {
   }
   config_.inventory = fresh.inventory;
   config_.inventoryPrune = fresh.inventoryPrune;
+  config_.voucherTrustAnchorFiles = fresh.voucherTrustAnchorFiles;
   if (auto applied = applyInventory(); !applied) {
     log_.error("SZTP-S0014", "inventory not re-applied: " + applied.error().describe());
+  }
+  if (auto issuers = checkLdevidIssuers(); !issuers) {
+    log_.error("SZTP-S0015", "LDevID issuance will fail: " + issuers.error().describe());
   }
 }
 

@@ -34,6 +34,8 @@ class ServerWiring : public bootstrap::ServiceObserver {
   void stop();
   /// What --check-config prints: listeners, registry, device counts.
   std::string summary() const;
+  /// Every device type's LDevID CA loads and can issue now.
+  Status checkLdevidIssuers() const;
 
   // bootstrap::ServiceObserver
   void onDeviceEvent(const registry::DeviceEvent& event) override;

@@ -182,6 +182,20 @@ void describeDetail(const json& detail, std::vector<std::string>& details) {
       details.push_back("note: " + text(*notes));
     }
   }
+  // RFC 9646 (S19–S22): what a csr-request asked for, and an issued LDevID
+  // (its certificate stays in the JSON view, `sztp admin device show --json`).
+  if (const auto* request = take("csr-request"); request != nullptr && request->is_object()) {
+    details.push_back("csr-request: key " + text(request->value("key", json("?"))) + ", format " +
+                      text(request->value("format", json("?"))));
+  }
+  if (const auto* ldevid = take("ldevid"); ldevid != nullptr && ldevid->is_object()) {
+    details.push_back("LDevID issued: serial " + text(ldevid->value("serial", json("?"))) +
+                      ", subject " + text(ldevid->value("subject", json("?"))) + ", " +
+                      text(ldevid->value("key", json("?"))) + ", valid until " +
+                      text(ldevid->value("not-after", json("?"))));
+    details.push_back("LDevID sha256 " + text(ldevid->value("sha256", json("?"))) +
+                      " (certificate in the JSON view)");
+  }
   if (const auto* keys = take("ssh-host-keys"); keys != nullptr && keys->is_array()) {
     describeHostKeys(*keys, details);
   }

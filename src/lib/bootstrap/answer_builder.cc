@@ -2,8 +2,10 @@
 
 #include "artifact/conveyed_info_artifact.h"
 #include "bootstrap/bootstrap_error.h"
+#include "common/base64.h"
 #include "common/hex.h"
 #include "crypto/digest.h"
+#include "model/keystore.h"
 
 namespace sztp::bootstrap {
 namespace {
@@ -46,6 +48,25 @@ std::string hexDigest(ByteView data) {
   return out;
 }
 
+/// Replaces every kLdevidPlaceholder in `content`; false when there is none.
+bool substitutePlaceholder(Bytes& content, const std::string& value) {
+  std::string text = toString(content);
+  bool found = false;
+  for (auto at = text.find(kLdevidPlaceholder); at != std::string::npos;
+       at = text.find(kLdevidPlaceholder, at + value.size())) {
+    text.replace(at, kLdevidPlaceholder.size(), value);
+    found = true;
+  }
+  if (found) {
+    content = toBytes(text);
+  }
+  return found;
+}
+
+bool hasPlaceholder(const Bytes& content) {
+  return toString(content).find(kLdevidPlaceholder) != std::string::npos;
+}
+
 }  // namespace
 
 AnswerBuilder::AnswerBuilder(registry::Registry& registry, const Clock& clock,
@@ -56,8 +77,36 @@ AnswerBuilder::AnswerBuilder(registry::Registry& registry, const Clock& clock,
       settings_(std::move(settings)),
       signedCache_(settings_.signedCacheEntries) {}
 
-Result<model::ConveyedInformation> AnswerBuilder::conveyedInformation(
+Result<std::optional<std::string>> AnswerBuilder::ldevidUndeliverable(
     const registry::Response& response) {
+  if (response.kind == registry::Response::Kind::Redirect) {
+    return std::optional<std::string>("response \"" + response.name +
+                                      "\" is redirect information, which has no place for a "
+                                      "certificate");
+  }
+  auto profile = fetch<registry::OnboardingProfile>(registry_, ObjectKind::OnboardingProfile,
+                                                    response.profile);
+  if (!profile) {
+    return std::move(profile).error();
+  }
+  if (profile->configuration.empty()) {
+    return std::optional<std::string>();  // the keystore fragment becomes the configuration
+  }
+  auto configuration =
+      fetch<registry::Configuration>(registry_, ObjectKind::Configuration, profile->configuration);
+  if (!configuration) {
+    return std::move(configuration).error();
+  }
+  if (!hasPlaceholder(configuration->content)) {
+    return std::optional<std::string>("configuration \"" + configuration->name +
+                                      "\" of profile \"" + profile->name + "\" has no " +
+                                      std::string(kLdevidPlaceholder) + " placeholder");
+  }
+  return std::optional<std::string>();
+}
+
+Result<model::ConveyedInformation> AnswerBuilder::conveyedInformation(
+    const registry::Response& response, model::Encoding encoding, const LdevidDelivery* ldevid) {
   if (response.kind == registry::Response::Kind::Redirect) {
     auto profile =
         fetch<registry::RedirectProfile>(registry_, ObjectKind::RedirectProfile, response.profile);
@@ -135,6 +184,24 @@ Result<model::ConveyedInformation> AnswerBuilder::conveyedInformation(
     onboarding.configurationHandling = configuration->handling;
     onboarding.configuration = std::move(configuration->content);
   }
+  if (ldevid != nullptr) {
+    // S21: delivery is vendor-specific (RFC 9646 §4.2); docs/server.md.
+    if (onboarding.configuration) {
+      if (!substitutePlaceholder(*onboarding.configuration, base64Encode(ldevid->certificateCms))) {
+        return Error(BootstrapErrc::LdevidNotDeliverable,
+                     "configuration \"" + profile->configuration + "\" has no " +
+                         std::string(kLdevidPlaceholder) + " placeholder");
+      }
+    } else {
+      model::KeystoreAsymmetricKey key;
+      key.name = std::string(kLdevidKeystoreName);
+      key.publicKey = ldevid->publicKey;
+      key.certificateName = std::string(kLdevidKeystoreName);
+      key.certificateCms = ldevid->certificateCms;
+      onboarding.configuration = toBytes(model::encodeKeystoreFragment(key, encoding));
+      onboarding.configurationHandling = model::ConfigurationHandling::Merge;
+    }
+  }
   if (!profile->postConfigurationScript.empty()) {
     auto script =
         fetch<registry::Script>(registry_, ObjectKind::Script, profile->postConfigurationScript);
@@ -173,7 +240,7 @@ Result<std::shared_ptr<const AnswerBuilder::OwnerMaterial>> AnswerBuilder::owner
     chain.push_back(std::move(*certificate));
   }
   std::vector<crypto::Certificate> intermediates(chain.begin() + 1, chain.end());
-  auto key = loadKey_(*owner);
+  auto key = loadKey_(owner->signingKeyRef);
   if (!key) {
     return Error(
         BootstrapErrc::SigningKeyUnavailable,
@@ -201,7 +268,7 @@ Result<std::shared_ptr<const AnswerBuilder::OwnerMaterial>> AnswerBuilder::owner
 Result<Answer> AnswerBuilder::build(const AuthenticatedDevice& device,
                                     const registry::Response& response,
                                     const model::GetBootstrappingDataInput& input,
-                                    model::Encoding encoding) {
+                                    model::Encoding encoding, const LdevidDelivery* ldevid) {
   const bool isOnboarding = response.kind == registry::Response::Kind::Onboarding;
   // S6/S13/S18: a device that does not trust us gets signed data, or an
   // unsigned redirect; never unsigned onboarding information.
@@ -216,7 +283,11 @@ Result<Answer> AnswerBuilder::build(const AuthenticatedDevice& device,
   if (!revision) {
     return storageError(revision.error());
   }
-  auto information = conveyedInformation(response);
+  if (ldevid != nullptr && !isOnboarding) {
+    return Error(BootstrapErrc::LdevidNotDeliverable,
+                 "response \"" + response.name + "\" is redirect information");
+  }
+  auto information = conveyedInformation(response, encoding, ldevid);
   if (!information) {
     return std::move(information).error();
   }
@@ -274,7 +345,11 @@ Result<Answer> AnswerBuilder::build(const AuthenticatedDevice& device,
       return Error(BootstrapErrc::AnswerFailed, built.error().describe());
     }
     signedArtifact = std::move(*built);
-    signedCache_.put(cacheKey, signedArtifact);
+    if (ldevid == nullptr) {
+      // An answer carrying an LDevID is built once for one device: caching
+      // it would only push reusable answers out.
+      signedCache_.put(cacheKey, signedArtifact);
+    }
     ++misses_;
   }
   Bytes ownerCertificate = (*owner)->ownerCertificateArtifact;

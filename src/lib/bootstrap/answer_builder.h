@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bootstrap/device_auth.h"
+#include "bootstrap/ldevid.h"
 #include "bootstrap/lru_cache.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -18,10 +19,10 @@
 
 namespace sztp::bootstrap {
 
-/// Loads an owner's signing key from its reference (registry::Owner::signingKeyRef).
-/// Supplied by the binary (files; later an HSM); called once per owner and
-/// registry revision, so it may be slow.
-using SigningKeyLoader = std::function<Result<crypto::PrivateKey>(const registry::Owner& owner)>;
+/// Loads an owner's signing key from its reference (registry::Owner::signingKeyRef),
+/// and an LDevID CA's key (registry::LdevidPolicy::caKeyRef). Called once per
+/// owner and registry revision, and once per LDevID issued, so it may be slow.
+using SigningKeyLoader = KeyLoader;
 
 struct AnswerSettings {
   /// File server base URLs ("https://files.example.net:8443/images"); an
@@ -61,8 +62,20 @@ class AnswerBuilder {
   /// Fails with NoMatchingResponse (profile missing), SignedDataRequired (S6),
   /// SigningMaterialMissing, SigningKeyUnavailable, EncryptionImpossible,
   /// AnswerFailed or StorageFailure.
+  ///
+  /// With `ldevid` (RFC 9646, S21) the onboarding information also carries an
+  /// issued LDevID: each kLdevidPlaceholder in the response's configuration
+  /// becomes the base64 of its end-entity-cert-cms, or, when the profile has
+  /// no configuration, the configuration is an ietf-keystore fragment
+  /// (merge) holding it. LdevidNotDeliverable when neither is possible.
   Result<Answer> build(const AuthenticatedDevice& device, const registry::Response& response,
-                       const model::GetBootstrappingDataInput& input, model::Encoding encoding);
+                       const model::GetBootstrappingDataInput& input, model::Encoding encoding,
+                       const LdevidDelivery* ldevid = nullptr);
+
+  /// Why `response` cannot carry an LDevID (it is redirect information, or
+  /// its configuration has no kLdevidPlaceholder), or nullopt when it can.
+  /// Fails with StorageFailure or NoMatchingResponse (a missing profile).
+  Result<std::optional<std::string>> ldevidUndeliverable(const registry::Response& response);
 
   std::uint64_t cacheHits() const { return hits_; }
   std::uint64_t cacheMisses() const { return misses_; }
@@ -77,7 +90,9 @@ class AnswerBuilder {
     std::string identityDigest;      ///< Over chain and key reference.
   };
 
-  Result<model::ConveyedInformation> conveyedInformation(const registry::Response& response);
+  Result<model::ConveyedInformation> conveyedInformation(const registry::Response& response,
+                                                         model::Encoding encoding,
+                                                         const LdevidDelivery* ldevid);
   Result<std::shared_ptr<const OwnerMaterial>> ownerMaterial(const std::string& owner,
                                                              std::int64_t revision);
 

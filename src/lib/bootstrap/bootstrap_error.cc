@@ -71,6 +71,42 @@ constexpr std::array kReasons{
                 "certificate to encrypt to"),
     SZTP_REASON(StorageFailure, "registry-unavailable",
                 "the device registry failed; the device will retry; see the server log"),
+    SZTP_REASON(CsrRequired, "csr-required",
+                "the device's type issues LDevIDs, so its csr-support was answered with a "
+                "csr-request; the device is to send a certificate signing request (RFC 9646)"),
+    SZTP_REASON(CsrFormatUnsupported, "csr-format-unsupported",
+                "the device sent a CMC or CMP certificate request; this server reads PKCS#10 "
+                "(p10-csr) only"),
+    SZTP_REASON(CsrTooLarge, "csr-too-large",
+                "the certificate signing request is larger than the server's limit; it is not "
+                "a device CSR"),
+    SZTP_REASON(CsrMalformed, "csr-malformed",
+                "the p10-csr is not a DER PKCS#10 certificate signing request with a readable "
+                "public key"),
+    SZTP_REASON(CsrSignatureInvalid, "csr-signature-invalid",
+                "the certificate signing request's signature does not verify with its own key, "
+                "so the device did not prove it holds the key (RFC 9646 proof of possession)"),
+    SZTP_REASON(CsrKeyMismatch, "csr-key-mismatch",
+                "the certificate signing request was to use the device's IDevID key and carries "
+                "another key (RFC 9646 proof of origin)"),
+    SZTP_REASON(CsrKeyNotNew, "csr-key-not-new",
+                "a newly generated key was asked for and the certificate signing request carries "
+                "the IDevID key"),
+    SZTP_REASON(CsrAlgorithmWrong, "csr-algorithm-wrong",
+                "the certificate signing request's key is not of the algorithm the server "
+                "selected in its csr-request"),
+    SZTP_REASON(CsrOriginUnverifiable, "csr-origin-unverifiable",
+                "the device authenticated without its IDevID certificate, so the origin of its "
+                "certificate signing request cannot be verified; use TLS client authentication"),
+    SZTP_REASON(LdevidNotConfigured, "ldevid-not-configured",
+                "the device sent a certificate signing request but its device type has no ldevid "
+                "policy; add one to issue LDevIDs"),
+    SZTP_REASON(LdevidNotDeliverable, "ldevid-not-deliverable",
+                "the device's response cannot carry an LDevID: it is a redirect, or its "
+                "configuration lacks the {{ldevid-certificate}} placeholder"),
+    SZTP_REASON(LdevidIssuanceFailed, "ldevid-issuance-failed",
+                "the LDevID CA certificate or key cannot be used, or issuing failed; check the "
+                "device type's ldevid ca-certificate and ca-key"),
 };
 
 #undef SZTP_REASON
@@ -114,12 +150,43 @@ int httpStatus(BootstrapErrc e) {
     case BootstrapErrc::AnswerFailed:
     case BootstrapErrc::EncryptionImpossible:
     case BootstrapErrc::StorageFailure:
+    case BootstrapErrc::LdevidNotDeliverable:
+    case BootstrapErrc::LdevidIssuanceFailed:
       return 500;
+    case BootstrapErrc::CsrRequired:  // RFC 9646 §3.2 (ietf-sztp-csr csr-support case)
+    case BootstrapErrc::CsrFormatUnsupported:
+    case BootstrapErrc::CsrMalformed:
+    case BootstrapErrc::CsrSignatureInvalid:
+    case BootstrapErrc::CsrKeyMismatch:
+    case BootstrapErrc::CsrKeyNotNew:
+    case BootstrapErrc::CsrAlgorithmWrong:
+      return 400;
+    case BootstrapErrc::CsrTooLarge:
+      return 413;
+    case BootstrapErrc::CsrOriginUnverifiable:
+    case BootstrapErrc::LdevidNotConfigured:
+      return 403;
   }
   return 500;
 }
 
 std::string_view errorTag(BootstrapErrc e) {
+  switch (e) {
+    case BootstrapErrc::CsrRequired:
+      return "missing-attribute";  // RFC 9646 (S19)
+    case BootstrapErrc::CsrTooLarge:
+      return "too-big";
+    case BootstrapErrc::CsrFormatUnsupported:
+    case BootstrapErrc::CsrMalformed:
+    case BootstrapErrc::CsrSignatureInvalid:
+    case BootstrapErrc::CsrKeyMismatch:
+    case BootstrapErrc::CsrKeyNotNew:
+    case BootstrapErrc::CsrAlgorithmWrong:
+      // The RPC input is well-formed; the value of its CSR leaf is refused.
+      return "invalid-value";
+    default:
+      break;
+  }
   switch (httpStatus(e)) {
     case 401:
     case 403:

@@ -62,6 +62,37 @@ enum class BootstrapErrc {
   EncryptionImpossible,
   /// The registry failed; the request can be retried.
   StorageFailure,
+  // RFC 9646 (S19–S22): LDevID issuance through get-bootstrapping-data.
+  /// Not a refusal: the device offered csr-support and its type's LDevID
+  /// policy wants a CSR; answered 400 missing-attribute with a csr-request
+  /// in error-info (S19).
+  CsrRequired,
+  /// The device sent a CMC or CMP request; only p10-csr is read (S21).
+  CsrFormatUnsupported,
+  /// The CSR is larger than the server's limit (ServiceSettings::maxCsrBytes).
+  CsrTooLarge,
+  /// The p10-csr value is not a DER PKCS#10 CertificationRequest.
+  CsrMalformed,
+  /// Proof of possession failed: the CSR's signature does not verify with
+  /// the key it carries (S22).
+  CsrSignatureInvalid,
+  /// Proof of origin failed: the CSR was to use the IDevID key and its key is
+  /// another (S22).
+  CsrKeyMismatch,
+  /// A new key was asked for and the CSR carries the IDevID key (S22, D61).
+  CsrKeyNotNew,
+  /// The CSR's key is not of the algorithm the server selected (S20, S22).
+  CsrAlgorithmWrong,
+  /// The device authenticated without an IDevID certificate, so a CSR's
+  /// origin cannot be verified (S22).
+  CsrOriginUnverifiable,
+  /// The device sent a CSR but its device type has no LDevID policy.
+  LdevidNotConfigured,
+  /// The device's chosen response cannot carry an LDevID: redirect
+  /// information, or a configuration without the placeholder (S21).
+  LdevidNotDeliverable,
+  /// The LDevID CA certificate or key cannot be used, or issuing failed.
+  LdevidIssuanceFailed,
 };
 
 const ReasonCategory& bootstrapCategory() noexcept;

@@ -3,9 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "bootstrap/bootstrap_error.h"
+#include "bootstrap/error_reply.h"
 #include "bootstrap/media_types.h"
 #include "bootstrap/response_selection.h"
 #include "common/base64.h"
+#include "common/hex.h"
 #include "http/http_error.h"
 #include "model/bootstrap_rpc.h"
 #include "model/restconf_error.h"
@@ -22,6 +24,8 @@ constexpr std::string_view kBootstrapNamespace =
 bool isGet(const http::Request& request) {
   return request.method == "GET" || request.method == "HEAD";
 }
+
+}  // namespace
 
 /// A RESTCONF error reply (S10). Unauthenticated clients learn nothing but
 /// "access-denied"; authenticated devices get the reason code as
@@ -62,6 +66,8 @@ http::Response errorReply(const Error& error, model::Encoding encoding, bool aut
   response.logDetail = error.detail();
   return response;
 }
+
+namespace {
 
 /// The encoding the client accepts, or `preferred` when it accepts neither
 /// (the 406 itself has to be written in something).
@@ -110,19 +116,21 @@ BootstrapService::BootstrapService(registry::Registry& registry, const Clock& cl
       settings_(std::move(settings)),
       observer_(observer),
       authenticator_(registry, clock),
-      answers_(registry, clock, std::move(loadKey), settings_.answers) {}
+      answers_(registry, clock, loadKey, settings_.answers),
+      issuer_(clock, std::move(loadKey), settings_.maxCsrBytes) {}
 
 std::int64_t BootstrapService::nowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch())
       .count();
 }
 
-bool BootstrapService::record(registry::DeviceEvent event) {
+bool BootstrapService::record(registry::DeviceEvent event, const registry::LdevidState* ldevid) {
   event.timeMs = nowMs();
   if (event.detailJson.empty()) {
     event.detailJson = "{}";
   }
-  auto id = registry_.appendEvent(event);
+  auto id = ldevid != nullptr ? registry_.appendEventWithLdevid(event, *ldevid)
+                              : registry_.appendEvent(event);
   if (!id) {
     return false;
   }
@@ -247,38 +255,40 @@ http::Response BootstrapService::handle(const http::Request& request, const http
   return response;
 }
 
+http::Response BootstrapService::refuse(registry::DeviceEvent event, const Error& error,
+                                        model::Encoding encoding, const nlohmann::json& detail) {
+  event.kind = registry::DeviceEvent::Kind::Rejected;
+  event.reason = std::string(error.reason());
+  event.message = error.message();
+  event.detailJson = detail.dump();
+  auto reply = errorReply(error, encoding, true);
+  if (!record(std::move(event))) {
+    return errorReply(Error(BootstrapErrc::StorageFailure), encoding, true);
+  }
+  return reply;
+}
+
 http::Response BootstrapService::getBootstrappingData(const http::Request& request,
                                                       const http::Peer& peer,
                                                       const AuthenticatedDevice& device) {
   registry::DeviceEvent event;
   event.serialNumber = device.device.serialNumber;
   event.sourceAddress = peer.address;
-  auto refuse = [&](const Error& error, model::Encoding encoding, nlohmann::json detail) {
-    event.kind = registry::DeviceEvent::Kind::Rejected;
-    event.reason = std::string(error.reason());
-    event.message = error.message();
-    event.detailJson = detail.dump();
-    auto reply = errorReply(error, encoding, true);
-    if (!record(event)) {
-      return errorReply(Error(BootstrapErrc::StorageFailure), encoding, true);
-    }
-    return reply;
-  };
 
   auto inEncoding = requestEncoding(request.header("content-type"), request.body);
   if (!inEncoding) {
-    return refuse(inEncoding.error(), acceptedOr(request, model::Encoding::Json),
+    return refuse(event, inEncoding.error(), acceptedOr(request, model::Encoding::Json),
                   nlohmann::json::object());
   }
   auto outEncoding = responseEncoding(request.header("accept"), *inEncoding);
   if (!outEncoding) {
-    return refuse(outEncoding.error(), *inEncoding, nlohmann::json::object());
+    return refuse(event, outEncoding.error(), *inEncoding, nlohmann::json::object());
   }
   auto input =
       model::parseGetBootstrappingDataInput(request.body, *inEncoding, settings_.inputLimits);
   if (!input) {
-    return refuse(Error(BootstrapErrc::MalformedInput, input.error().describe()), *outEncoding,
-                  nlohmann::json::object());
+    return refuse(event, Error(BootstrapErrc::MalformedInput, input.error().describe()),
+                  *outEncoding, nlohmann::json::object());
   }
   nlohmann::json detail = {
       {"input", inputJson(*input)}, {"authenticated-by", device.method}, {"tls", peer.tlsVersion}};
@@ -295,13 +305,28 @@ http::Response BootstrapService::getBootstrappingData(const http::Request& reque
   const auto choice = selectResponse(device.device.responses, facts, &why);
   if (!choice) {
     detail["why"] = why;
-    return refuse(Error(BootstrapErrc::NoMatchingResponse, why), *outEncoding, detail);
+    return refuse(event, Error(BootstrapErrc::NoMatchingResponse, why), *outEncoding, detail);
   }
   detail["response"] = choice->response->name;
   detail["why"] = choice->explanation;
-  auto answer = answers_.build(device, *choice->response, *input, *outEncoding);
+
+  // RFC 9646 (S19–S22): csr-support may be answered with a csr-request, a
+  // CSR with the LDevID it asks for.
+  LdevidStep ldevid;
+  if (input->csrSupport) {
+    ldevid = answerCsrSupport(device, *choice->response, *input->csrSupport, *outEncoding, event,
+                              detail);
+  } else if (input->csr) {
+    ldevid = answerCsr(device, *choice->response, *input->csr, *outEncoding, event, detail);
+  }
+  if (ldevid.reply) {
+    return std::move(*ldevid.reply);
+  }
+
+  auto answer = answers_.build(device, *choice->response, *input, *outEncoding,
+                               ldevid.issued ? &ldevid.issued->delivery : nullptr);
   if (!answer) {
-    return refuse(answer.error(), *outEncoding, detail);
+    return refuse(event, answer.error(), *outEncoding, detail);
   }
   detail["kind"] = choice->response->kind == registry::Response::Kind::Onboarding
                        ? "onboarding-information"
@@ -312,15 +337,25 @@ http::Response BootstrapService::getBootstrappingData(const http::Request& reque
   detail["cache-hit"] = answer->cacheHit;
   detail["content-sha256"] = answer->contentDigest;
   if (!answer->notes.empty()) {
-    detail["notes"] = answer->notes;
+    auto& notes = detail["notes"];
+    for (const auto& note : answer->notes) {
+      notes.push_back(note);
+    }
   }
   event.kind = registry::DeviceEvent::Kind::Response;
   event.message = "answered with response '" + choice->response->name + "' (" +
                   std::string(detail["kind"].get<std::string>()) +
                   (answer->isSigned ? ", signed" : ", unsigned") +
                   (answer->isEncrypted ? ", encrypted" : "") + ")";
+  if (ldevid.issued) {
+    const auto& certificate = ldevid.issued->certificate;
+    event.message += " carrying a new LDevID, serial " + certificate.serialNumberHex() +
+                     ", sha256 " + hexStringEncode(certificate.sha256Fingerprint());
+  }
   event.detailJson = detail.dump();
-  if (!record(event)) {
+  // With an LDevID, the log entry and the stored certificate are written
+  // together: the log never names a certificate the registry does not hold.
+  if (!record(event, ldevid.stateAfter ? &*ldevid.stateAfter : nullptr)) {
     return errorReply(Error(BootstrapErrc::StorageFailure), *outEncoding, true);
   }
   if (observer_ != nullptr) {

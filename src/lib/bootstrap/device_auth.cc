@@ -133,7 +133,7 @@ Result<std::shared_ptr<const DeviceAuthenticator::Snapshot>> DeviceAuthenticator
 Result<DeviceAuthenticator::ChainVerdict> DeviceAuthenticator::verifyChain(
     const Snapshot& snapshot, const std::vector<crypto::Certificate>& chain) {
   const TimePoint now = clock_.now();
-  ChainVerdict verdict{{}, TimePoint::max()};
+  ChainVerdict verdict{{}, TimePoint::max(), std::nullopt};
   std::optional<Error> expired;
   std::optional<Error> untrusted;
   const std::vector<crypto::Certificate> intermediates(chain.begin() + 1, chain.end());
@@ -211,30 +211,31 @@ AuthOutcome DeviceAuthenticator::authenticate(const http::Peer& peer,
   std::vector<std::string> certTypes;
   std::string certSerial;
   if (!peer.clientCertificates.empty()) {
-    std::vector<crypto::Certificate> chain;
-    for (const auto& der : peer.clientCertificates) {
-      auto certificate = crypto::Certificate::fromDer(der);
-      if (!certificate) {
-        outcome.result = authError(BootstrapErrc::ClientCertificateUntrusted,
-                                   "unparsable certificate: " + certificate.error().describe());
-        return outcome;
-      }
-      chain.push_back(std::move(*certificate));
-    }
     const std::string key = chainKey(peer.clientCertificates);
     auto cached = chainCache_.get(key);
     if (!cached || cached->validUntil < clock_.now()) {
+      std::vector<crypto::Certificate> chain;
+      for (const auto& der : peer.clientCertificates) {
+        auto certificate = crypto::Certificate::fromDer(der);
+        if (!certificate) {
+          outcome.result = authError(BootstrapErrc::ClientCertificateUntrusted,
+                                     "unparsable certificate: " + certificate.error().describe());
+          return outcome;
+        }
+        chain.push_back(std::move(*certificate));
+      }
       auto verdict = verifyChain(trust, chain);
       if (!verdict) {
         outcome.claimedSerial = chain.front().subjectSerialNumber().value_or("");
         outcome.result = std::move(verdict).error();
         return outcome;
       }
+      verdict->leaf = chain.front();
       chainCache_.put(key, *verdict);
       cached = std::move(*verdict);
     }
     certTypes = cached->typeNames;
-    leaf = chain.front();
+    leaf = cached->leaf;
     std::optional<Error> serialError;
     for (const auto& name : certTypes) {
       const auto type = std::find_if(trust.types.begin(), trust.types.end(),

@@ -72,9 +72,12 @@ class DeviceAuthenticator {
     std::int64_t revision = -1;
     std::vector<TypeTrust> types;
   };
+  /// Keyed by the digest of the chain's DER, so a device asking again costs
+  /// neither a path validation nor a certificate decode.
   struct ChainVerdict {
     std::vector<std::string> typeNames;  ///< Types whose anchors the chain validates to.
     TimePoint validUntil;
+    std::optional<crypto::Certificate> leaf;  ///< The decoded end-entity certificate.
   };
 
   Result<std::shared_ptr<const Snapshot>> snapshot();

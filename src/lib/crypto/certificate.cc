@@ -90,14 +90,7 @@ Result<std::vector<Certificate>> Certificate::listFromAny(ByteView data) {
 }
 
 Bytes Certificate::toDer() const {
-  unsigned char* der = nullptr;
-  const int length = i2d_X509(cert_.get(), &der);
-  if (length <= 0) {
-    return {};
-  }
-  Bytes out(der, der + length);
-  OPENSSL_free(der);
-  return out;
+  return detail::encodeDer(cert_.get(), i2d_X509);
 }
 
 std::string Certificate::toPem() const {

@@ -116,14 +116,7 @@ ContentInfoType describeType(const ASN1_OBJECT* object) {
 }
 
 Bytes toDer(CMS_ContentInfo* cms) {
-  unsigned char* der = nullptr;
-  const int length = i2d_CMS_ContentInfo(cms, &der);
-  if (length <= 0) {
-    return {};
-  }
-  Bytes out(der, der + length);
-  OPENSSL_free(der);
-  return out;
+  return detail::encodeDer(cms, i2d_CMS_ContentInfo);
 }
 
 IdentifierText identifierText(const ASN1_OCTET_STRING* keyId, const X509_NAME* issuer,

@@ -64,14 +64,7 @@ Result<std::vector<Crl>> Crl::listFromAny(ByteView data) {
 }
 
 Bytes Crl::toDer() const {
-  unsigned char* der = nullptr;
-  const int length = i2d_X509_CRL(crl_.get(), &der);
-  if (length <= 0) {
-    return {};
-  }
-  Bytes out(der, der + length);
-  OPENSSL_free(der);
-  return out;
+  return detail::encodeDer(crl_.get(), i2d_X509_CRL);
 }
 
 std::string Crl::toPem() const {

@@ -63,6 +63,11 @@ constexpr std::array kReasons{
     SZTP_REASON(MalformedSecretHash, "secret-hash-malformed",
                 "a stored activation-code hash is malformed; set the device's activation code "
                 "again"),
+    SZTP_REASON(MalformedCertificationRequest, "certification-request-malformed",
+                "the certificate signing request is not a DER PKCS#10 CertificationRequest "
+                "(RFC 2986) with a readable public key"),
+    SZTP_REASON(MalformedPublicKey, "public-key-malformed",
+                "the public key is not a DER SubjectPublicKeyInfo"),
 };
 
 #undef SZTP_REASON

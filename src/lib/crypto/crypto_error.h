@@ -55,6 +55,11 @@ enum class CryptoErrc {
   OperationFailed,
   /// A stored secret hash (activation code) is not in the expected form.
   MalformedSecretHash,
+  /// Not a parseable DER PKCS#10 CertificationRequest (RFC 2986), trailing
+  /// octets after it, or a public key OpenSSL cannot read (S22).
+  MalformedCertificationRequest,
+  /// A public key (SubjectPublicKeyInfo) that does not parse.
+  MalformedPublicKey,
 };
 
 const ReasonCategory& cryptoCategory() noexcept;

@@ -51,11 +51,13 @@ Asn1IntegerPtr serialFrom(const std::optional<Bytes>& fixed) {
   return serial;
 }
 
-}  // namespace
+/// EdDSA signs the message itself (RFC 8032): OpenSSL wants no digest then.
+const EVP_MD* signingDigest(EVP_PKEY* key) {
+  return EVP_PKEY_is_a(key, "ED25519") || EVP_PKEY_is_a(key, "ED448") ? nullptr : EVP_sha256();
+}
 
-Result<Certificate> issueCertificate(const CertificateProfile& profile,
-                                     const PrivateKey& subjectKey, const Certificate* issuer,
-                                     const PrivateKey& issuerKey) {
+Result<Certificate> issue(const CertificateProfile& profile, EVP_PKEY* subjectKey,
+                          const Certificate* issuer, const PrivateKey& issuerKey) {
   X509Ptr cert(X509_new());
   X509_set_version(cert.get(), 2);
   Asn1IntegerPtr serial = serialFrom(profile.serialNumber);
@@ -85,7 +87,9 @@ Result<Certificate> issueCertificate(const CertificateProfile& profile,
   }
   X509_set1_notBefore(cert.get(), notBefore.get());
   X509_set1_notAfter(cert.get(), notAfter.get());
-  X509_set_pubkey(cert.get(), subjectKey.native());
+  if (X509_set_pubkey(cert.get(), subjectKey) != 1) {
+    return opensslError(CryptoErrc::OperationFailed, "subject public key");
+  }
 
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer != nullptr ? issuer->native() : cert.get(), cert.get(), nullptr,
@@ -126,11 +130,24 @@ Result<Certificate> issueCertificate(const CertificateProfile& profile,
       return std::move(added).error();
     }
   }
-  if (X509_sign(cert.get(), issuerKey.native(), EVP_sha256()) <= 0) {
+  if (X509_sign(cert.get(), issuerKey.native(), signingDigest(issuerKey.native())) <= 0) {
     return opensslError(CryptoErrc::OperationFailed, "signing the certificate");
   }
   X509* raw = cert.release();
   return Certificate(std::shared_ptr<X509>(raw, X509_free));
+}
+
+}  // namespace
+
+Result<Certificate> issueCertificate(const CertificateProfile& profile,
+                                     const PrivateKey& subjectKey, const Certificate* issuer,
+                                     const PrivateKey& issuerKey) {
+  return issue(profile, subjectKey.native(), issuer, issuerKey);
+}
+
+Result<Certificate> issueCertificate(const CertificateProfile& profile, const PublicKey& subjectKey,
+                                     const Certificate& issuer, const PrivateKey& issuerKey) {
+  return issue(profile, subjectKey.native(), &issuer, issuerKey);
 }
 
 Result<Crl> issueCrl(const Certificate& issuer, const PrivateKey& issuerKey,

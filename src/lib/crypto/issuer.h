@@ -10,6 +10,7 @@
 #include "crypto/certificate.h"
 #include "crypto/crl.h"
 #include "crypto/private_key.h"
+#include "crypto/public_key.h"
 
 namespace sztp::crypto {
 
@@ -42,6 +43,11 @@ struct CertificateProfile {
 Result<Certificate> issueCertificate(const CertificateProfile& profile,
                                      const PrivateKey& subjectKey, const Certificate* issuer,
                                      const PrivateKey& issuerKey);
+
+/// Issues a certificate for a public key whose private key is elsewhere (a
+/// device's CSR, S21), signed by `issuerKey` of `issuer`.
+Result<Certificate> issueCertificate(const CertificateProfile& profile, const PublicKey& subjectKey,
+                                     const Certificate& issuer, const PrivateKey& issuerKey);
 
 struct RevokedEntry {
   Certificate certificate;

@@ -116,4 +116,20 @@ std::string nameToString(const X509_NAME* name);
 /// An ASN.1 INTEGER (certificate or CRL serial) as lower-case hex.
 std::string integerToHex(const ASN1_INTEGER* value);
 
+/// The DER encoding of `object` through one of OpenSSL's i2d functions
+/// (`int i2d(const T*, unsigned char**)`); empty, with OpenSSL's error
+/// queue cleared, when encoding fails.
+template <class T, class I2d>
+Bytes encodeDer(T* object, I2d i2d) {
+  unsigned char* der = nullptr;
+  const int length = i2d(object, &der);
+  if (length <= 0) {
+    ERR_clear_error();
+    return {};
+  }
+  Bytes out(der, der + length);
+  OPENSSL_free(der);
+  return out;
+}
+
 }  // namespace sztp::crypto::detail

@@ -114,6 +114,23 @@ void emit(YAML::Emitter& out, const registry::DeviceType& type) {
   flag(out, "allow-activation-code", type.allowActivationCode);
   flag(out, "require-client-certificate", type.requireClientCertificate);
   flag(out, "encrypt-artifacts", type.encryptArtifacts);
+  if (type.ldevid) {
+    const registry::LdevidPolicy& policy = *type.ldevid;
+    out << YAML::Key << "ldevid" << YAML::Value << YAML::BeginMap;
+    certificates(out, "ca-certificate", policy.caCertificateChain);
+    quoted(out, "ca-key", policy.caKeyRef);
+    out << YAML::Key << "validity-days" << YAML::Value << policy.validityDays;
+    if (!policy.keyGeneration.empty()) {
+      out << YAML::Key << "key-generation" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (const auto& algorithm : policy.keyGeneration) {
+        out << algorithm;
+      }
+      out << YAML::EndSeq;
+    }
+    flag(out, "allow-idevid-key", policy.allowIdevidKey);
+    plain(out, "csr-format", policy.csrFormat);
+    out << YAML::EndMap;
+  }
 }
 
 void emit(YAML::Emitter& out, const registry::Owner& owner) {

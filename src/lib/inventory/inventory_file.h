@@ -9,6 +9,7 @@
 
 #include "common/bytes.h"
 #include "common/result.h"
+#include "inventory/voucher_check.h"
 #include "inventory/yaml_tree.h"
 #include "registry/inventory.h"
 
@@ -50,8 +51,9 @@ struct FileDigest {
 struct InventoryFiles {
   std::function<Result<Bytes>(const std::string& path)> read;
   std::function<Result<FileDigest>(const std::string& path)> digest;
-  /// The form in which a signing-key path is stored (the server opens it
-  /// later, from its own working directory): the CLI makes a relative path
+  /// The form in which a private key path (an owner's signing-key, an LDevID
+  /// policy's ca-key) is stored (the server opens it later, from its own
+  /// working directory): the CLI makes a relative path
   /// absolute and must leave an absolute one unchanged (so that an exported
   /// inventory re-applies with no change). Unset: stored as written.
   std::function<std::string(const std::string& path)> resolve;
@@ -61,6 +63,10 @@ struct ParseOptions {
   YamlLimits limits;
   /// Largest file read whole (certificates, vouchers, scripts, configurations).
   std::size_t maxFileBytes = std::size_t{32} * 1024 * 1024;
+  /// How ownership vouchers are checked at parse time: with MASA trust
+  /// anchors, a voucher whose signature does not verify to one of them is
+  /// refused here rather than by the device later (D23).
+  VoucherCheckOptions vouchers;
 };
 
 /// Parses a declarative inventory (docs/inventory.md): `version: 1`, then

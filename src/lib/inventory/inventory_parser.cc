@@ -53,6 +53,8 @@ class Parser {
   void redirectProfile(const YamlNode& node, const std::string& path);
   void device(const YamlNode& node, const std::string& path);
   std::optional<registry::Response> response(const YamlNode& node, const std::string& path);
+  registry::LdevidPolicy ldevidPolicy(const YamlNode& node, const std::string& path);
+  std::string keyReference(MapReader& map, std::string_view key);
 
   std::vector<Bytes> certificates(MapReader& map, std::string_view key, bool required);
   std::optional<Bytes> content(MapReader& map);
@@ -252,10 +254,11 @@ void Parser::addObject(InventoryObject object, const MapReader& map) {
 }
 
 void Parser::deviceType(const YamlNode& node, const std::string& path) {
-  MapReader map(node, path,
-                {"name", "description", "idevid-trust-anchors", "serial-rule",
-                 "allow-activation-code", "require-client-certificate", "encrypt-artifacts"},
-                sink_);
+  MapReader map(
+      node, path,
+      {"name", "description", "idevid-trust-anchors", "serial-rule", "allow-activation-code",
+       "require-client-certificate", "encrypt-artifacts", "ldevid"},
+      sink_);
   registry::DeviceType type;
   type.name = map.string("name", true);
   type.description = map.string("description");
@@ -269,9 +272,40 @@ void Parser::deviceType(const YamlNode& node, const std::string& path) {
   type.allowActivationCode = map.boolean("allow-activation-code", false);
   type.requireClientCertificate = map.boolean("require-client-certificate", true);
   type.encryptArtifacts = map.boolean("encrypt-artifacts", false);
+  if (const YamlNode* ldevid = map.get("ldevid")) {
+    type.ldevid = ldevidPolicy(*ldevid, map.pathOf("ldevid"));
+  }
   if (sink_.ok()) {
     addObject(std::move(type), map);
   }
+}
+
+// RFC 9646 LDevID issuance for a device type (S19–S22); registry validation
+// checks the values (CA certificate, algorithms, format) in addObject.
+registry::LdevidPolicy Parser::ldevidPolicy(const YamlNode& node, const std::string& path) {
+  MapReader map(node, path,
+                {"ca-certificate", "ca-key", "validity-days", "key-generation", "allow-idevid-key",
+                 "csr-format"},
+                sink_);
+  registry::LdevidPolicy policy;
+  policy.caCertificateChain = certificates(map, "ca-certificate", true);
+  policy.caKeyRef = keyReference(map, "ca-key");
+  if (auto days = map.unsignedInteger("validity-days", UINT32_MAX)) {
+    policy.validityDays = static_cast<std::uint32_t>(*days);
+  }
+  policy.keyGeneration = map.strings("key-generation");
+  policy.allowIdevidKey = map.boolean("allow-idevid-key", true);
+  if (map.get("csr-format") != nullptr) {
+    policy.csrFormat = map.string("csr-format");
+  }
+  return policy;
+}
+
+// A private key reference: a URI (file:, pkcs11:) is kept as written; a bare
+// path is resolved like every other file of the inventory.
+std::string Parser::keyReference(MapReader& map, std::string_view key) {
+  const std::string ref = map.string(key, true);
+  return (isUri(ref) || !files_.resolve || ref.empty()) ? ref : files_.resolve(ref);
 }
 
 void Parser::owner(const YamlNode& node, const std::string& path) {
@@ -280,10 +314,7 @@ void Parser::owner(const YamlNode& node, const std::string& path) {
   owner.name = map.string("name", true);
   owner.description = map.string("description");
   owner.certificateChain = certificates(map, "certificate-chain", true);
-  const std::string key = map.string("signing-key", true);
-  // A URI (file:, pkcs11:) is kept as written; a bare path is resolved like
-  // every other file of the inventory.
-  owner.signingKeyRef = (isUri(key) || !files_.resolve || key.empty()) ? key : files_.resolve(key);
+  owner.signingKeyRef = keyReference(map, "signing-key");
   if (sink_.ok()) {
     addObject(std::move(owner), map);
   }
@@ -500,7 +531,7 @@ void Parser::device(const YamlNode& node, const std::string& path) {
     if (bytes && sink_.ok()) {
       // Catch the commonest mix-up (a voucher filed under the wrong device)
       // here rather than at the device, which would refuse it (D24).
-      auto decoded = decodeVoucher(*bytes);
+      auto decoded = decodeVoucher(*bytes, options_.vouchers);
       if (!decoded) {
         sink_.fail(map.where("ownership-voucher"), decoded.error().detail(),
                    InventoryErrc::VoucherInvalid);

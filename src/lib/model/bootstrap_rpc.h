@@ -36,6 +36,21 @@ struct CsrMessage {
   bool operator==(const CsrMessage&) const = default;
 };
 
+/// RFC 9646 structure `csr-request` (ietf-sztp-csr, sx:structure; grouping
+/// csr-request-grouping of ietf-ztp-types): what a server asks for in the
+/// error-info of its 400 answer to csr-support (S19, S20).
+struct CsrRequest {
+  /// Present iff the server asks for a new key (only when the client offered
+  /// key-generation): the DER AlgorithmIdentifier it selected from the
+  /// client's supported-algorithms.
+  std::optional<Bytes> keyGenerationAlgorithm;
+  /// `csr-generation/selected-format/format-identifier`, module-qualified.
+  std::string format = "ietf-ztp-types:p10-csr";
+  /// `cert-req-info`: a DER CertificationRequestInfo for the client to sign.
+  std::optional<Bytes> certReqInfo;
+  bool operator==(const CsrRequest&) const = default;
+};
+
 struct GetBootstrappingDataInput {
   bool signedDataPreferred = false;  ///< YANG `empty`: [null] in JSON, <x/> in XML (A19).
   std::optional<std::string> hwModel;
@@ -133,5 +148,15 @@ Result<ReportProgressInput> parseReportProgressInput(std::string_view text, Enco
 std::string encodeReportProgressInput(const ReportProgressInput& input, Encoding encoding);
 
 std::string_view reportingLevelName(ReportingLevel level);  ///< "minimal"/"verbose"
+
+/// The csr-request structure as the content of a RESTCONF `error-info`:
+/// {"ietf-sztp-csr:csr-request": {...}} in JSON, <csr-request
+/// xmlns="urn:ietf:params:xml:ns:yang:ietf-sztp-csr"> in XML (RFC 9646 §3.2
+/// examples).
+std::string encodeCsrRequest(const CsrRequest& request, Encoding encoding);
+/// Reads that structure; `format` must be a certificate-request-format identity
+/// of ietf-ztp-types (p10-csr, cmc-csr, cmp-csr).
+Result<CsrRequest> parseCsrRequest(std::string_view text, Encoding encoding,
+                                   const ParseLimits& limits = {});
 
 }  // namespace sztp::model

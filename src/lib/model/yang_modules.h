@@ -28,6 +28,13 @@ inline constexpr YangModule kSztpCsrModule{"ietf-sztp-csr",
 inline constexpr YangModule kZtpTypesModule{"ietf-ztp-types",
                                             "urn:ietf:params:xml:ns:yang:ietf-ztp-types", "zt"};
 
+// Written only (the LDevID keystore fragment, RFC 9646 S21), never read, so
+// not among the known modules that readers resolve names and namespaces with.
+inline constexpr YangModule kKeystoreModule{"ietf-keystore",
+                                            "urn:ietf:params:xml:ns:yang:ietf-keystore", "ks"};
+inline constexpr YangModule kCryptoTypesModule{
+    "ietf-crypto-types", "urn:ietf:params:xml:ns:yang:ietf-crypto-types", "ct"};
+
 inline constexpr YangModule kKnownModules[] = {kConveyedInfoModule,    kVoucherModule,
                                                kBootstrapServerModule, kRestconfModule,
                                                kSztpCsrModule,         kZtpTypesModule};

@@ -33,6 +33,36 @@ struct SerialRule {
   bool operator==(const SerialRule&) const = default;
 };
 
+/// Where a device of a type gets its LDevID (RFC 9646, S19–S22): the server
+/// answers `csr-support` with a csr-request and a CSR with onboarding
+/// information carrying a certificate issued by this CA.
+///
+/// The policy sits on the device type, not the owner: what it chooses —
+/// which key algorithms to ask for, whether the IDevID key may be reused,
+/// which CSR format — depends on what the device model can do (its TPM, its
+/// firmware), which is what a device type describes next to its other
+/// identity rules (IDevID anchors, serial rule). An operator with one CA per
+/// owner gives each owner's devices their own type.
+struct LdevidPolicy {
+  /// DER: the issuing CA certificate first, then its intermediates; the
+  /// device receives the LDevID followed by these (end-entity-cert-cms).
+  std::vector<Bytes> caCertificateChain;
+  /// Where the CA's private key is, like Owner::signingKeyRef; the key itself
+  /// is never stored.
+  std::string caKeyRef;
+  std::uint32_t validityDays = 365;
+  /// Algorithms to ask a device to generate a new key for, in preference
+  /// order ("ec-p256", crypto::keyGenerationAlgorithms()); the first one the
+  /// device offers is selected (S20). Empty: never ask for a new key.
+  std::vector<std::string> keyGeneration;
+  /// Ask for a CSR signed with the IDevID key when no key generation is
+  /// selected (the device offers none, or none of ours) (S20 [O]).
+  bool allowIdevidKey = true;
+  /// The CSR format requested: "p10-csr" is the only one this server reads.
+  std::string csrFormat = "p10-csr";
+  bool operator==(const LdevidPolicy&) const = default;
+};
+
 /// A kind of device: how it authenticates and how its answers are packaged.
 struct DeviceType {
   std::string name;
@@ -49,6 +79,9 @@ struct DeviceType {
   /// Encrypt conveyed information (and the owner certificate and voucher) to
   /// the device's IDevID certificate (S15). Needs the client certificate.
   bool encryptArtifacts = false;
+  /// Issue LDevIDs to devices of this type (RFC 9646); absent: csr-support
+  /// is ignored and CSRs are refused.
+  std::optional<LdevidPolicy> ldevid;
   bool operator==(const DeviceType&) const = default;
 };
 

@@ -41,16 +41,31 @@ json base64List(const std::vector<Bytes>& values) {
 
 // ---- Encoding -------------------------------------------------------------
 
+json encode(const LdevidPolicy& policy) {
+  return {{"ca-certificate-chain", base64List(policy.caCertificateChain)},
+          {"ca-key-ref", policy.caKeyRef},
+          {"validity-days", policy.validityDays},
+          {"key-generation", policy.keyGeneration},
+          {"allow-idevid-key", policy.allowIdevidKey},
+          {"csr-format", policy.csrFormat}};
+}
+
 json encode(const DeviceType& type) {
-  return {{"name", type.name},
-          {"description", type.description},
-          {"idevid-trust-anchors", base64List(type.idevidTrustAnchors)},
-          {"serial-rule",
-           {{"attribute", nameIn(kSerialAttributes, type.serialRule.attribute)},
-            {"pattern", type.serialRule.pattern}}},
-          {"allow-activation-code", type.allowActivationCode},
-          {"require-client-certificate", type.requireClientCertificate},
-          {"encrypt-artifacts", type.encryptArtifacts}};
+  json out = {{"name", type.name},
+              {"description", type.description},
+              {"idevid-trust-anchors", base64List(type.idevidTrustAnchors)},
+              {"serial-rule",
+               {{"attribute", nameIn(kSerialAttributes, type.serialRule.attribute)},
+                {"pattern", type.serialRule.pattern}}},
+              {"allow-activation-code", type.allowActivationCode},
+              {"require-client-certificate", type.requireClientCertificate},
+              {"encrypt-artifacts", type.encryptArtifacts}};
+  // Only when set, so that bodies stored before LDevID policies existed and
+  // those written now without one are the same text.
+  if (type.ldevid) {
+    out["ldevid"] = encode(*type.ldevid);
+  }
+  return out;
 }
 
 json encode(const Owner& owner) {
@@ -136,6 +151,19 @@ DeviceType decodeDeviceType(JsonReader& r) {
   type.allowActivationCode = r.boolean("allow-activation-code", false);
   type.requireClientCertificate = r.boolean("require-client-certificate", true);
   type.encryptArtifacts = r.boolean("encrypt-artifacts", false);
+  if (const auto* ldevid = r.raw("ldevid")) {
+    JsonReader sub(*ldevid, r.pathOf("ldevid"), r);
+    LdevidPolicy policy;
+    policy.caCertificateChain = sub.base64List("ca-certificate-chain", true);
+    policy.caKeyRef = sub.string("ca-key-ref", true);
+    policy.validityDays = static_cast<std::uint32_t>(
+        sub.integer("validity-days", policy.validityDays, 0, UINT32_MAX));
+    policy.keyGeneration = sub.strings("key-generation");
+    policy.allowIdevidKey = sub.boolean("allow-idevid-key", true);
+    policy.csrFormat = sub.raw("csr-format") != nullptr ? sub.string("csr-format") : "p10-csr";
+    sub.finish();
+    type.ldevid = std::move(policy);
+  }
   return type;
 }
 

@@ -30,6 +30,23 @@ struct DeviceEvent {
   bool operator==(const DeviceEvent&) const = default;
 };
 
+/// A device's LDevID state (RFC 9646, S19–S22), kept by the bootstrap server
+/// beside the device (never part of the inventory: put and export leave it
+/// alone; removing the device removes it).
+struct LdevidState {
+  std::string serialNumber;
+  /// A csr-request was sent and no certificate issued since (S19).
+  bool requestPending = false;
+  /// The key that request asked for: a key-generation algorithm name
+  /// ("ec-p256"), or "" for the IDevID's own key (S20).
+  std::string requestedKeyAlgorithm;
+  std::int64_t requestedMs = 0;  ///< Unix ms of the request; 0 = none.
+  /// The LDevID last issued, DER; empty when none has been.
+  Bytes certificate;
+  std::int64_t issuedMs = 0;
+  bool operator==(const LdevidState&) const = default;
+};
+
 /// One audited request on any listener (southbound, admin, file server).
 struct AuditRecord {
   std::int64_t id = 0;  ///< Assigned by the registry; 0 on append.

@@ -102,7 +102,30 @@ class Registry {
   virtual Result<std::vector<DeviceEvent>> listEvents(std::string_view serialNumber,
                                                       std::int64_t afterId, std::size_t limit) = 0;
 
+  /// The device's LDevID state (RFC 9646), or nullopt when none was ever
+  /// stored (no csr-request sent, no certificate issued) or the device is
+  /// unknown.
+  virtual Result<std::optional<LdevidState>> getLdevidState(std::string_view serialNumber) = 0;
+  /// Appends `event` exactly as appendEvent does and replaces the device's
+  /// LDevID state with `state`, in one transaction: both or neither, so the
+  /// log never names a certificate the state does not hold. Fails like
+  /// appendEvent, and with `invalid-object` when the two serial numbers
+  /// differ. PutDevice keeps the state; RemoveDevice removes it.
+  virtual Result<std::int64_t> appendEventWithLdevid(const DeviceEvent& event,
+                                                     const LdevidState& state) = 0;
+
   virtual Result<std::int64_t> appendAudit(const AuditRecord& record) = 0;
+  /// Stores several audit records, each durably on success. A backend may
+  /// write them in one transaction (SQLite does); this default stores them
+  /// one by one and stops at the first failure.
+  virtual Status appendAudits(const std::vector<AuditRecord>& records) {
+    for (const auto& record : records) {
+      if (auto stored = appendAudit(record); !stored) {
+        return std::move(stored).error();
+      }
+    }
+    return {};
+  }
   /// Records with id > afterId (and the identity, when set), oldest first; at
   /// most `limit` (0 = no limit).
   virtual Result<std::vector<AuditRecord>> listAudit(const AuditFilter& filter) = 0;

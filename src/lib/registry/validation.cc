@@ -4,6 +4,7 @@
 
 #include "crypto/certificate.h"
 #include "crypto/password_hash.h"
+#include "crypto/public_key.h"
 #include "model/text_checks.h"
 #include "registry/regex_check.h"
 #include "registry/registry_error.h"
@@ -61,6 +62,67 @@ Status checkCertificates(std::string_view field, const std::vector<Bytes>& certi
   return {};
 }
 
+// The longest LDevID validity accepted: ten years. An LDevID is renewed in
+// the device's life; a longer one is far more likely a typo than a policy.
+constexpr std::uint32_t kMaxLdevidValidityDays = 3650;
+
+/// RFC 9646 LDevID policy (S19–S22).
+Status validateLdevid(const LdevidPolicy& policy) {
+  if (policy.caCertificateChain.empty()) {
+    return invalid("ldevid.ca-certificate", "needs the issuing CA certificate");
+  }
+  if (auto s = checkCertificates("ldevid.ca-certificate", policy.caCertificateChain); !s) {
+    return s;
+  }
+  auto ca = crypto::Certificate::fromDer(policy.caCertificateChain.front());
+  if (ca && !ca->isCa()) {
+    return invalid("ldevid.ca-certificate",
+                   "the first certificate (" + ca->subject() + ") is not a CA certificate");
+  }
+  if (ca && ca->keyUsage() && (*ca->keyUsage() & crypto::kKeyCertSign) == 0) {
+    return invalid("ldevid.ca-certificate",
+                   "the first certificate (" + ca->subject() + ") has no keyCertSign key usage");
+  }
+  if (policy.caKeyRef.empty()) {
+    return invalid("ldevid.ca-key", "is empty; name the CA's private key");
+  }
+  if (auto s = checkText("ldevid.ca-key", policy.caKeyRef); !s) {
+    return s;
+  }
+  if (policy.validityDays < 1 || policy.validityDays > kMaxLdevidValidityDays) {
+    return invalid("ldevid.validity-days",
+                   "must be 1.." + std::to_string(kMaxLdevidValidityDays) + " days");
+  }
+  std::set<std::string_view> algorithms;
+  for (std::size_t i = 0; i < policy.keyGeneration.size(); ++i) {
+    const std::string field = "ldevid.key-generation[" + std::to_string(i) + "]";
+    const std::string& name = policy.keyGeneration[i];
+    if (!crypto::isKeyGenerationAlgorithm(name)) {
+      std::string known;
+      for (const auto candidate : crypto::keyGenerationAlgorithms()) {
+        known += known.empty() ? "" : ", ";
+        known += candidate;
+      }
+      return invalid(field, "'" + name + "' is not one of: " + known);
+    }
+    if (!algorithms.insert(name).second) {
+      return invalid(field, "repeats '" + name + "'");
+    }
+  }
+  if (policy.keyGeneration.empty() && !policy.allowIdevidKey) {
+    return invalid("ldevid.allow-idevid-key",
+                   "with no key-generation algorithm the IDevID key is the only key a CSR can "
+                   "use; allow it or list key-generation algorithms");
+  }
+  if (policy.csrFormat != "p10-csr") {
+    // RFC 9646 also defines cmc-csr and cmp-csr; this server reads PKCS#10
+    // only and answers the others with csr-format-unsupported.
+    return invalid("ldevid.csr-format",
+                   "'" + policy.csrFormat + "' is not supported; only p10-csr is");
+  }
+  return {};
+}
+
 Status validate(const DeviceType& type) {
   if (auto s = checkText("description", type.description); !s) {
     return s;
@@ -77,6 +139,9 @@ Status validate(const DeviceType& type) {
     // Artifacts are encrypted to the IDevID certificate (S15), which a device
     // authenticating with its activation code alone never presents.
     return invalid("encrypt-artifacts", "needs require-client-certificate");
+  }
+  if (type.ldevid) {
+    return validateLdevid(*type.ldevid);
   }
   return {};
 }

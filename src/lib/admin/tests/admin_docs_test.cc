@@ -142,8 +142,19 @@ TEST(OpenApi, DeviceSchemaKeysAreTheCodecs) {
   check(encoded, "Device");
   check(encoded["responses"][0], "Response");
   check(encoded["responses"][0]["conditions"][0], "Condition");
+  // A device type with every member, its RFC 9646 LDevID policy included.
+  nlohmann::json fullType = AdminWorld::deviceType();
+  fullType["ldevid"] = {
+      {"ca-certificate-chain", {base64Encode(demoPki().ownerCa.certificate.toDer())}},
+      {"ca-key-ref", "file:/etc/sztp/ldevid-ca.key"},
+      {"key-generation", {"ec-p256"}}};
+  {
+    auto type = registry::objectFromJson(registry::ObjectKind::DeviceType, fullType);
+    ASSERT_TRUE(type.ok()) << type.error().describe();
+    check(registry::toJson(*type)["ldevid"], "LdevidPolicy");
+  }
   const std::vector<std::pair<nlohmann::json, std::string>> objects = {
-      {AdminWorld::deviceType(), "DeviceType"},
+      {fullType, "DeviceType"},
       {AdminWorld::owner(), "Owner"},
       {AdminWorld::image(), "Image"},
       {AdminWorld::script(), "Script"},

@@ -171,6 +171,32 @@ TEST_F(LogTest, TimelineOfANewDeviceSaysSo) {
   EXPECT_NE(text.find("has not contacted the server"), std::string::npos) << text;
 }
 
+TEST_F(LogTest, TimelineShowsLdevidIssuance) {
+  // RFC 9646: the csr-request, then the answer that carried the LDevID.
+  registry::DeviceEvent asked;
+  asked.serialNumber = "SN-1";
+  asked.kind = registry::DeviceEvent::Kind::Response;
+  asked.reason = "csr-required";
+  asked.message = "asked for a certificate signing request (RFC 9646) with a new ec-p256 key";
+  asked.detailJson = R"({"csr-request":{"key":"ec-p256","format":"ietf-ztp-types:p10-csr"}})";
+  registry::DeviceEvent issued = asked;
+  issued.reason.clear();
+  issued.message = "answered with response 'default' carrying a new LDevID";
+  issued.detailJson =
+      R"({"ldevid":{"serial":"0a1b","sha256":"ab:cd","subject":"serialNumber=SN-1",)"
+      R"("key":"EC P-256","not-after":"2027-03-01T10:00:00Z","certificate":"MIIB"}})";
+  const auto text =
+      renderTimelineText(buildTimeline(*registry_->getDevice("SN-1").value(), {asked, issued}, 0));
+  for (const char* expected :
+       {"csr-request: key ec-p256, format ietf-ztp-types:p10-csr",
+        "LDevID issued: serial 0a1b, subject serialNumber=SN-1, EC P-256, valid until "
+        "2027-03-01T10:00:00Z",
+        "LDevID sha256 ab:cd (certificate in the JSON view)"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\n" << text;
+  }
+  EXPECT_EQ(text.find("MIIB"), std::string::npos) << "the certificate is for the JSON view";
+}
+
 TEST(Timeline, FormatsTimesAndFingerprints) {
   EXPECT_EQ(formatTimeMs(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(formatTimeMs(1'772'359'260'250), "2026-03-01T10:01:00.250Z");

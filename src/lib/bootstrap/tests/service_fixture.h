@@ -100,19 +100,101 @@ class ServiceWorld {
       return ::testing::AssertionFailure() << applied.error().describe();
     }
 
-    ServiceSettings settings;
+    auto ldevidCa = pki::createRootCa("Example LDevID CA", "Example Owner", crypto::KeyType::EcP256,
+                                      testNow() - std::chrono::hours{24}, std::chrono::days{730});
+    if (!ldevidCa) {
+      return ::testing::AssertionFailure() << ldevidCa.error().describe();
+    }
+    ldevidCa_ = std::make_unique<pki::Identity>(std::move(*ldevidCa));
+
+    ServiceSettings settings = settings_;
     settings.answers.fileServerBaseUrls = {"https://files.example.net/images"};
     service_ = std::make_unique<BootstrapService>(
         *registry_, clock_,
-        [this](const registry::Owner& o) -> Result<crypto::PrivateKey> {
+        [this](const std::string& keyRef) -> Result<crypto::PrivateKey> {
+          if (keyRef == "test:ldevid-ca" && ldevidCa_) {
+            return ldevidCa_->key;
+          }
           ++keyLoads_;
-          if (o.signingKeyRef != "test:acme") {
-            return Error(make_error_code(std::errc::no_such_file_or_directory), o.signingKeyRef);
+          if (keyRef != "test:acme") {
+            return Error(make_error_code(std::errc::no_such_file_or_directory), keyRef);
           }
           return pki_->owner.key;
         },
         settings);
     return ::testing::AssertionSuccess();
+  }
+
+  // ---- RFC 9646 LDevID issuance (S19–S22) -------------------------------
+
+  /// The LDevID policy enableLdevid() gives device type "dpu": new P-384 or
+  /// P-256 keys, else the IDevID key, issued by ldevidCa_ for 90 days.
+  registry::LdevidPolicy ldevidPolicy() const {
+    registry::LdevidPolicy policy;
+    policy.caCertificateChain = {ldevidCa_->certificate.toDer()};
+    policy.caKeyRef = "test:ldevid-ca";
+    policy.validityDays = 90;
+    policy.keyGeneration = {"ec-p384", "ec-p256"};
+    return policy;
+  }
+
+  /// Gives device type "dpu" `policy`, and makes SN-1's default response an
+  /// onboarding profile without a configuration ("bare"), so the LDevID
+  /// travels as an ietf-keystore fragment. Also adds profile "templated",
+  /// whose configuration has the {{ldevid-certificate}} placeholder.
+  ::testing::AssertionResult enableLdevid(const registry::LdevidPolicy& policy) {
+    auto stored = registry_->getObject(registry::ObjectKind::DeviceType, "dpu");
+    if (!stored || !*stored) {
+      return ::testing::AssertionFailure() << "no device type dpu";
+    }
+    auto type = std::get<registry::DeviceType>(**stored);
+    type.ldevid = policy;
+    auto sn1 = registry_->getDevice("SN-1");
+    if (!sn1 || !*sn1) {
+      return ::testing::AssertionFailure() << "no device SN-1";
+    }
+    registry::Device device = **sn1;
+    device.responses.back().profile = "bare";
+    auto applied = registry_->apply(
+        {registry::PutObject{type},
+         registry::PutObject{registry::OnboardingProfile{"bare", "demo-os-2", "", "", ""}},
+         registry::PutObject{registry::Configuration{
+             "with-ldevid", model::ConfigurationHandling::Merge,
+             toBytes("<config><ldevid>{{ldevid-certificate}}</ldevid></config>")}},
+         registry::PutObject{
+             registry::OnboardingProfile{"templated", "demo-os-2", "", "with-ldevid", ""}},
+         registry::PutDevice{device}});
+    if (!applied) {
+      return ::testing::AssertionFailure() << applied.error().describe();
+    }
+    return ::testing::AssertionSuccess();
+  }
+
+  /// A get-bootstrapping-data input offering csr-support: key generation for
+  /// `algorithms` (nullopt: none offered), and `formats`.
+  static std::string csrSupportBody(std::optional<std::vector<Bytes>> algorithms,
+                                    model::Encoding encoding,
+                                    std::vector<std::string> formats = {"ietf-ztp-types:p10-csr"}) {
+    model::GetBootstrappingDataInput input;
+    input.osVersion = "2.0";
+    input.csrSupport = model::CsrSupport{std::move(algorithms), std::move(formats)};
+    return model::encodeGetBootstrappingDataInput(input, encoding);
+  }
+
+  static std::string csrBody(Bytes der, model::Encoding encoding,
+                             model::CsrMessage::Format format = model::CsrMessage::Format::P10) {
+    model::GetBootstrappingDataInput input;
+    input.osVersion = "2.0";
+    input.csr = model::CsrMessage{format, std::move(der)};
+    return model::encodeGetBootstrappingDataInput(input, encoding);
+  }
+
+  /// The request for `body`, in `encoding` both ways.
+  static http::Request gbd(std::string body, model::Encoding encoding) {
+    const std::string type(model::yangDataMediaType(encoding));
+    auto request = post(kGbdPath, std::move(body), type);
+    request.headers.emplace_back("accept", type);
+    return request;
   }
 
   registry::Device device(const std::string& serial, const std::string& type) const {
@@ -191,6 +273,10 @@ class ServiceWorld {
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<BootstrapService> service_;
   int keyLoads_ = 0;
+  /// Issues LDevIDs once a test calls enableLdevid().
+  std::unique_ptr<pki::Identity> ldevidCa_;
+  /// Settings for the service build() makes; tests may change them first.
+  ServiceSettings settings_;
 };
 
 class ServiceTest : public ::testing::Test, public ServiceWorld {

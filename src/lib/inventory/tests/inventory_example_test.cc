@@ -56,7 +56,7 @@ TEST(InventoryExample, ParsesAppliesAndReapplies) {
 
   auto inventory = parseInventory(testutil::readText(example / "inventory.yaml"), files);
   ASSERT_TRUE(inventory) << inventory.error().describe();
-  EXPECT_EQ(inventory->objects.size(), 8u);
+  EXPECT_EQ(inventory->objects.size(), 9u);
   ASSERT_EQ(inventory->devices.size(), 2u);
 
   registry::SqliteOptions options;
@@ -67,7 +67,7 @@ TEST(InventoryExample, ParsesAppliesAndReapplies) {
   apply.hasher.hash = [](std::string_view secret) { return crypto::hashSecret(secret, 1000); };
   auto plan = planApply(*inventory, **registry, apply);
   ASSERT_TRUE(plan) << plan.error().describe();
-  EXPECT_EQ(plan->changes.size(), 10u) << plan->details();
+  EXPECT_EQ(plan->changes.size(), 11u) << plan->details();
   auto applied = (*registry)->apply(plan->changes);
   ASSERT_TRUE(applied) << applied.error().describe();
   auto again = planApply(*inventory, **registry, apply);

@@ -21,7 +21,19 @@ TEST_F(InventoryTest, ExportReappliesWithNoChanges) {
       "  - name: two-newlines\n    text: \"a\\n\\n\"\n"
       "  - name: leading-blank\n    text: \"  indented\\n\"\n"
       "  - name: utf8\n    text: \"caf\\u00e9\\n\"\n"
-      "  - name: empty\n    text: \"\"\n";
+      "  - name: empty\n    text: \"\"\n"
+      "device-types:\n"
+      "  - name: with-ldevid\n"
+      "    ldevid:\n"
+      "      ca-certificate: pki/tls-ca.pem\n"
+      "      ca-key: file:/etc/sztp/ldevid-ca.key\n"
+      "      validity-days: 90\n"
+      "      key-generation: [ec-p384, rsa-3072]\n"
+      "      allow-idevid-key: false\n"
+      "  - name: ldevid-defaults\n"
+      "    ldevid:\n"
+      "      ca-certificate: pki/tls-ca.pem\n"
+      "      ca-key: pki/owner.key\n";
   apply(extra);
 
   auto exported = exportInventory(*registry_);
@@ -58,6 +70,8 @@ TEST_F(InventoryTest, ExportReappliesWithNoChanges) {
   EXPECT_NE(exported->find("-----BEGIN CERTIFICATE-----"), std::string::npos);
   EXPECT_NE(exported->find("activation-code-hash: \"pbkdf2-sha256$"), std::string::npos);
   EXPECT_EQ(exported->find("stage"), std::string::npos);
+  EXPECT_NE(exported->find("key-generation: [ec-p384, rsa-3072]"), std::string::npos) << *exported;
+  EXPECT_NE(exported->find("ca-key: \"file:/etc/sztp/ldevid-ca.key\""), std::string::npos);
 }
 
 TEST_F(InventoryTest, ExportOfAnEmptyRegistry) {

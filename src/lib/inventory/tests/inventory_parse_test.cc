@@ -189,6 +189,49 @@ TEST_F(InventoryTest, SigningKeyUrisAreKeptPathsResolved) {
   }
 }
 
+TEST_F(InventoryTest, LdevidPolicies) {
+  auto inventory = parse(R"(version: 1
+device-types:
+  - name: dpu
+    ldevid:
+      ca-certificate:
+        - pki/tls-ca.pem
+        - pki/masa-ca.pem
+      ca-key: pki/owner.key
+      validity-days: 30
+      key-generation:
+        - ec-p384
+        - ec-p256
+      allow-idevid-key: false
+      csr-format: p10-csr
+  - name: defaults
+    ldevid:
+      ca-certificate: pki/tls-ca.pem
+      ca-key: pkcs11:object=ldevid-ca
+  - name: none
+)");
+  ASSERT_TRUE(inventory) << inventory.error().describe();
+  const auto& pki = demoPki();
+  const auto* type = find<registry::DeviceType>(*inventory, "dpu");
+  ASSERT_NE(type, nullptr);
+  ASSERT_TRUE(type->ldevid);
+  EXPECT_EQ(type->ldevid->caCertificateChain,
+            (std::vector<Bytes>{pki.tlsCa.certificate.toDer(), pki.masaCa.certificate.toDer()}));
+  EXPECT_EQ(type->ldevid->caKeyRef, (dir_ / "pki/owner.key").string());  // Resolved.
+  EXPECT_EQ(type->ldevid->validityDays, 30U);
+  EXPECT_EQ(type->ldevid->keyGeneration, (std::vector<std::string>{"ec-p384", "ec-p256"}));
+  EXPECT_FALSE(type->ldevid->allowIdevidKey);
+  EXPECT_EQ(type->ldevid->csrFormat, "p10-csr");
+  const auto* defaults = find<registry::DeviceType>(*inventory, "defaults");
+  ASSERT_NE(defaults, nullptr);
+  ASSERT_TRUE(defaults->ldevid);
+  EXPECT_EQ(defaults->ldevid->caKeyRef, "pkcs11:object=ldevid-ca");  // A URI, kept.
+  EXPECT_EQ(defaults->ldevid->validityDays, 365U);
+  EXPECT_TRUE(defaults->ldevid->keyGeneration.empty());
+  EXPECT_TRUE(defaults->ldevid->allowIdevidKey);
+  EXPECT_FALSE(find<registry::DeviceType>(*inventory, "none")->ldevid);
+}
+
 TEST_F(InventoryTest, EmptyInventoryIsValid) {
   auto inventory = parse("version: 1\n");
   ASSERT_TRUE(inventory) << inventory.error().describe();
@@ -309,6 +352,35 @@ INSTANTIATE_TEST_SUITE_P(
                 InventoryErrc::Invalid,
                 "device-types[0] (line 3): device-type t: serial-rule.pattern: pattern does not "
                 "compile"},
+        BadCase{"LdevidUnknownKey",
+                "version: 1\ndevice-types:\n  - name: t\n    ldevid:\n"
+                "      ca-certificate: pki/tls-ca.pem\n      ca-key: k.key\n      days: 3\n",
+                InventoryErrc::Invalid,
+                "device-types[0].ldevid.days (line 7): unknown key (expected one of: "
+                "ca-certificate, ca-key"},
+        BadCase{"LdevidWithoutCa",
+                "version: 1\ndevice-types:\n  - name: t\n    ldevid:\n      ca-key: k.key\n",
+                InventoryErrc::Invalid,
+                "device-types[0].ldevid.ca-certificate (line 5): missing (required)"},
+        BadCase{"LdevidCaIsNotACa",
+                "version: 1\ndevice-types:\n  - name: t\n    ldevid:\n"
+                "      ca-certificate: pki/owner-chain.pem\n      ca-key: k.key\n"
+                "      csr-format: p10-csr\n      validity-days: 0\n",
+                InventoryErrc::Invalid,
+                "device-type t: ldevid.ca-certificate: the first certificate"},
+        BadCase{"LdevidCmc",
+                "version: 1\ndevice-types:\n  - name: t\n    ldevid:\n"
+                "      ca-certificate: pki/tls-ca.pem\n      ca-key: k.key\n"
+                "      csr-format: cmc-csr\n",
+                InventoryErrc::Invalid,
+                "device-types[0] (line 3): device-type t: ldevid.csr-format: 'cmc-csr' is not "
+                "supported; only p10-csr is"},
+        BadCase{"LdevidUnknownAlgorithm",
+                "version: 1\ndevice-types:\n  - name: t\n    ldevid:\n"
+                "      ca-certificate: pki/tls-ca.pem\n      ca-key: k.key\n"
+                "      key-generation: dsa-1024\n",
+                InventoryErrc::Invalid,
+                "ldevid.key-generation[0]: 'dsa-1024' is not one of: ec-p256"},
         BadCase{"BadName", "version: 1\nscripts:\n  - name: \"has space\"\n    text: a\n",
                 InventoryErrc::Invalid, "scripts[0] (line 3): "},
         BadCase{"Anchor", "version: 1\nscripts:\n  - &s\n    name: a\n    text: a\n",

@@ -471,5 +471,68 @@ TEST(ReportProgressInput, EncoderOmitsEmptyContainers) {
   EXPECT_EQ(reportingLevelName(ReportingLevel::Verbose), "verbose");
 }
 
+// RFC 9646 §3.2: the csr-request a server sends as error-info (S19, S20).
+constexpr const char* kCsrRequestJson = R"({
+  "ietf-sztp-csr:csr-request": {
+    "key-generation": {
+      "selected-algorithm": {
+        "algorithm-identifier": "BASE64VALUE="
+      }
+    },
+    "csr-generation": {
+      "selected-format": {
+        "format-identifier": "ietf-ztp-types:p10-csr"
+      }
+    },
+    "cert-req-info": "BASE64VALUE="
+  }
+})";
+
+TEST(CsrRequest, Rfc9646ExampleRoundTripsInBothEncodings) {
+  auto request = parseCsrRequest(kCsrRequestJson, Encoding::Json);
+  ASSERT_TRUE(request.ok()) << request.error().describe();
+  EXPECT_TRUE(request->keyGenerationAlgorithm);
+  EXPECT_EQ(request->format, "ietf-ztp-types:p10-csr");
+  EXPECT_TRUE(request->certReqInfo);
+  for (const auto encoding : {Encoding::Json, Encoding::Xml}) {
+    const std::string text = encodeCsrRequest(*request, encoding);
+    auto again = parseCsrRequest(text, encoding);
+    ASSERT_TRUE(again.ok()) << again.error().describe() << "\n" << text;
+    EXPECT_EQ(*again, *request);
+  }
+  const std::string xml = encodeCsrRequest(*request, Encoding::Xml);
+  EXPECT_NE(xml.find("<csr-request xmlns=\"urn:ietf:params:xml:ns:yang:ietf-sztp-csr\">"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("xmlns:zt=\"urn:ietf:params:xml:ns:yang:ietf-ztp-types\">zt:p10-csr<"),
+            std::string::npos)
+      << xml;
+}
+
+TEST(CsrRequest, WithoutKeyGenerationAndRules) {
+  CsrRequest request;  // the IDevID key, p10-csr, no cert-req-info
+  const std::string json = encodeCsrRequest(request, Encoding::Json);
+  EXPECT_EQ(json.find("key-generation"), std::string::npos) << json;
+  auto parsed = parseCsrRequest(json, Encoding::Json);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+  EXPECT_EQ(*parsed, request);
+  // The format is mandatory, and a certificate-request-format identity.
+  EXPECT_EQ(parseCsrRequest(R"({"ietf-sztp-csr:csr-request":{}})", Encoding::Json).error(),
+            CodecErrc::MissingNode);
+  EXPECT_EQ(
+      parseCsrRequest(
+          R"({"ietf-sztp-csr:csr-request":{"csr-generation":{"selected-format":{"format-identifier":"ietf-ztp-types:x509"}}}})",
+          Encoding::Json)
+          .error(),
+      CodecErrc::InvalidValue);
+  EXPECT_EQ(
+      parseCsrRequest(
+          R"({"ietf-sztp-csr:csr-request":{"key-generation":{},"csr-generation":{"selected-format":{"format-identifier":"ietf-ztp-types:p10-csr"}}}})",
+          Encoding::Json)
+          .error(),
+      CodecErrc::MissingNode);
+  EXPECT_FALSE(parseCsrRequest(R"({"other:thing":{}})", Encoding::Json).ok());
+}
+
 }  // namespace
 }  // namespace sztp::model

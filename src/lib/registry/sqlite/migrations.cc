@@ -108,8 +108,24 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_identity ON audit (identity, id);
 )sql";
 
+// Version 2: the RFC 9646 LDevID state of devices (S19–S22): the
+// csr-request outstanding and the certificate last issued. A table of its
+// own rather than device columns, so that a device put (inventory apply)
+// never touches it and a device's removal takes it along.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE ldevids (
+  serial                  TEXT PRIMARY KEY REFERENCES devices (serial) ON DELETE CASCADE,
+  request_pending         INTEGER NOT NULL,
+  requested_key_algorithm TEXT NOT NULL,
+  requested_ms            INTEGER NOT NULL,
+  certificate             BLOB NOT NULL,
+  issued_ms               INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
+    Migration{2, kSchemaV2},
 };
 
 Status migrateLocked(Connection& connection, std::span<const Migration> migrations) {

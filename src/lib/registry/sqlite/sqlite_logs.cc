@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <span>
+
 #include "registry/registry_error.h"
 #include "registry/sqlite/sqlite_registry_impl.h"
 #include "registry/validation.h"
@@ -61,14 +64,39 @@ Result<std::int64_t> SqliteRegistry::appendAudit(const AuditRecord& record) {
   return submit(pending);
 }
 
+Status SqliteRegistry::appendAudits(const std::vector<AuditRecord>& records) {
+  std::vector<PendingAppend> pendings(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    pendings[i].audit = &records[i];
+  }
+  submitAll(pendings);
+  for (const auto& pending : pendings) {
+    if (!pending.result) {
+      return pending.result.error();
+    }
+  }
+  return {};
+}
+
 Result<std::int64_t> SqliteRegistry::submit(PendingAppend& pending) {
+  submitAll({&pending, 1});
+  return pending.result;
+}
+
+void SqliteRegistry::submitAll(std::span<PendingAppend> pendings) {
   // Group commit: the first caller to find no commit in progress becomes the
   // leader and writes everything queued in one transaction; the others wait
-  // for the commit that holds their record. Each caller returns only after
-  // that commit, so durability on return holds for every one of them.
+  // for the commit that holds their records. Each caller returns only after
+  // the commits holding all of its records, so durability on return holds
+  // for every one of them.
   std::unique_lock lock(appendMutex_);
-  appendQueue_.push_back(&pending);
-  while (!pending.done) {
+  for (auto& pending : pendings) {
+    appendQueue_.push_back(&pending);
+  }
+  const auto allDone = [&] {
+    return std::all_of(pendings.begin(), pendings.end(), [](const auto& p) { return p.done; });
+  };
+  while (!allDone()) {
     if (appendLeader_) {
       appendDone_.wait(lock);
       continue;
@@ -88,7 +116,6 @@ Result<std::int64_t> SqliteRegistry::submit(PendingAppend& pending) {
     appendLeader_ = false;
     appendDone_.notify_all();
   }
-  return pending.result;
 }
 
 void SqliteRegistry::writeAppends(const std::vector<PendingAppend*>& batch) {
@@ -198,6 +225,82 @@ Result<std::int64_t> SqliteRegistry::appendAuditLocked(const AuditRecord& record
     return std::move(s).error();
   }
   return db.lastInsertId();
+}
+
+Result<std::int64_t> SqliteRegistry::appendEventWithLdevid(const DeviceEvent& event,
+                                                           const LdevidState& state) {
+  if (auto s = checkEvent(event); !s) {
+    return std::move(s).error();
+  }
+  if (state.serialNumber != event.serialNumber) {
+    return Error(RegistryErrc::InvalidObject, "LDevID state of device " + state.serialNumber +
+                                                  " with an event of device " + event.serialNumber);
+  }
+  // Rare (a device's csr-request and its issuance), so it takes the writer
+  // directly instead of joining the group commit of plain appends.
+  std::lock_guard lock(writerMutex_);
+  Connection& db = *writer_;
+  db.rollbackQuietly();
+  if (auto s = db.exec("BEGIN IMMEDIATE"); !s) {
+    return std::move(s).error();
+  }
+  auto id = appendEventLocked(event);
+  if (!id) {
+    db.rollbackQuietly();
+    return id;
+  }
+  auto upsert = db.prepare(
+      "INSERT INTO ldevids (serial, request_pending, requested_key_algorithm, requested_ms, "
+      "certificate, issued_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (serial) DO UPDATE SET "
+      "request_pending = excluded.request_pending, "
+      "requested_key_algorithm = excluded.requested_key_algorithm, "
+      "requested_ms = excluded.requested_ms, certificate = excluded.certificate, "
+      "issued_ms = excluded.issued_ms");
+  if (!upsert) {
+    db.rollbackQuietly();
+    return std::move(upsert).error();
+  }
+  upsert->bind(1, state.serialNumber)
+      .bind(2, std::int64_t{state.requestPending ? 1 : 0})
+      .bind(3, state.requestedKeyAlgorithm)
+      .bind(4, state.requestedMs);
+  upsert->bind(5, ByteView(state.certificate)).bind(6, state.issuedMs);
+  if (auto s = upsert->run(); !s) {
+    db.rollbackQuietly();
+    return std::move(s).error();
+  }
+  if (auto s = db.exec("COMMIT"); !s) {
+    db.rollbackQuietly();
+    return std::move(s).error();
+  }
+  checkpointIfLarge();
+  return id;
+}
+
+Result<std::optional<LdevidState>> SqliteRegistry::getLdevidState(std::string_view serialNumber) {
+  auto db = read();
+  auto stmt = db->prepare(
+      "SELECT request_pending, requested_key_algorithm, requested_ms, certificate, issued_ms "
+      "FROM ldevids WHERE serial = ?1");
+  if (!stmt) {
+    return std::move(stmt).error();
+  }
+  stmt->bind(1, serialNumber);
+  auto row = stmt->step();
+  if (!row) {
+    return std::move(row).error();
+  }
+  if (!*row) {
+    return std::optional<LdevidState>();
+  }
+  LdevidState state;
+  state.serialNumber = std::string(serialNumber);
+  state.requestPending = stmt->integer(0) != 0;
+  state.requestedKeyAlgorithm = stmt->text(1);
+  state.requestedMs = stmt->integer(2);
+  state.certificate = stmt->blob(3);
+  state.issuedMs = stmt->integer(4);
+  return std::optional<LdevidState>(std::move(state));
 }
 
 Result<std::vector<DeviceEvent>> SqliteRegistry::listEvents(std::string_view serialNumber,

@@ -4,6 +4,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "registry/registry.h"
@@ -39,7 +40,11 @@ class SqliteRegistry final : public Registry {
   Result<std::int64_t> appendEvent(const DeviceEvent& event) override;
   Result<std::vector<DeviceEvent>> listEvents(std::string_view serialNumber, std::int64_t afterId,
                                               std::size_t limit) override;
+  Result<std::optional<LdevidState>> getLdevidState(std::string_view serialNumber) override;
+  Result<std::int64_t> appendEventWithLdevid(const DeviceEvent& event,
+                                             const LdevidState& state) override;
   Result<std::int64_t> appendAudit(const AuditRecord& record) override;
+  Status appendAudits(const std::vector<AuditRecord>& records) override;
   Result<std::vector<AuditRecord>> listAudit(const AuditFilter& filter) override;
 
  private:
@@ -71,6 +76,8 @@ class SqliteRegistry final : public Registry {
 
   ReadLease read();
   Result<std::int64_t> submit(PendingAppend& pending);
+  /// Queues every entry and returns once all of them are committed (or failed).
+  void submitAll(std::span<PendingAppend> pendings);
   /// Writes `batch` in one transaction; sets each entry's result.
   void writeAppends(const std::vector<PendingAppend*>& batch);
   Result<std::int64_t> appendEventLocked(const DeviceEvent& event);

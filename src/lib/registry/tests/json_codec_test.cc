@@ -158,6 +158,28 @@ TEST(JsonCodec, ObjectErrors) {
   decoded = objectFromJson(ObjectKind::DeviceType, type);
   ASSERT_FALSE(decoded.ok());
   EXPECT_NE(decoded.error().detail().find("serial-rule.group"), std::string::npos);
+
+  type = toJson(makeDeviceType("dpu"));
+  type["ldevid"]["ca-key"] = "typo";
+  decoded = objectFromJson(ObjectKind::DeviceType, type);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_NE(decoded.error().detail().find("ldevid.ca-key"), std::string::npos);
+  // Without a policy the member is absent, as in bodies stored before it existed.
+  DeviceType plain = makeDeviceType("dpu");
+  plain.ldevid.reset();
+  EXPECT_FALSE(toJson(plain).contains("ldevid"));
+  EXPECT_EQ(std::get<DeviceType>(*objectFromJson(ObjectKind::DeviceType, toJson(plain))), plain);
+  // The defaults of an LDevID policy written by hand.
+  type = toJson(plain);
+  type["ldevid"] = {{"ca-certificate-chain", toJson(makeDeviceType("x"))["idevid-trust-anchors"]},
+                    {"ca-key-ref", "ca.key"}};
+  decoded = objectFromJson(ObjectKind::DeviceType, type);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().describe();
+  const auto& policy = *std::get<DeviceType>(*decoded).ldevid;
+  EXPECT_EQ(policy.validityDays, 365U);
+  EXPECT_TRUE(policy.keyGeneration.empty());
+  EXPECT_TRUE(policy.allowIdevidKey);
+  EXPECT_EQ(policy.csrFormat, "p10-csr");
 }
 
 TEST(JsonCodec, Sha256IsLowercaseHex) {

@@ -654,6 +654,84 @@ TEST_P(RegistryConformance, EventsAreListedInOrderPerDevice) {
   EXPECT_GT(*id, appended.back().id);
 }
 
+// ---- LDevID state (RFC 9646) ----------------------------------------------------
+
+LdevidState makeLdevidState(const std::string& serial, bool pending, Bytes certificate) {
+  LdevidState state;
+  state.serialNumber = serial;
+  state.requestPending = pending;
+  state.requestedKeyAlgorithm = pending ? "ec-p256" : "";
+  state.requestedMs = 1000;
+  state.certificate = std::move(certificate);
+  state.issuedMs = state.certificate.empty() ? 0 : 2000;
+  return state;
+}
+
+TEST_P(RegistryConformance, LdevidStateIsStoredWithItsEvent) {
+  putBasics();
+  applyOk({PutDevice{makeDevice("SN-1")}, PutDevice{makeDevice("SN-2")}});
+  auto none = registry().getLdevidState("SN-1");
+  ASSERT_TRUE(none.ok()) << none.error().describe();
+  EXPECT_FALSE(none->has_value());
+  EXPECT_FALSE(registry().getLdevidState("SN-404")->has_value());
+  const std::int64_t revision = *registry().revision();
+
+  // The csr-request: a response event and the pending request, together.
+  const LdevidState requested = makeLdevidState("SN-1", true, {});
+  auto id = registry().appendEventWithLdevid(makeEvent("SN-1", DeviceEvent::Kind::Response, 1000),
+                                             requested);
+  ASSERT_TRUE(id.ok()) << id.error().describe();
+  EXPECT_EQ(registry().getLdevidState("SN-1")->value(), requested);
+  auto log = registry().listEvents("SN-1", 0, 0);
+  ASSERT_EQ(log->size(), 1U);
+  EXPECT_EQ(log->front().id, *id);
+  const Device device = getDeviceOk("SN-1");
+  EXPECT_EQ(device.stage, DeviceStage::Contacted);  // exactly as appendEvent would
+  EXPECT_EQ(device.lastSeenMs, 1000);
+
+  // The issuance replaces it; the other device has nothing.
+  const LdevidState issued = makeLdevidState("SN-1", false, issuedCertificateDer());
+  ASSERT_TRUE(
+      registry()
+          .appendEventWithLdevid(makeEvent("SN-1", DeviceEvent::Kind::Response, 2000), issued)
+          .ok());
+  EXPECT_EQ(registry().getLdevidState("SN-1")->value(), issued);
+  EXPECT_FALSE(registry().getLdevidState("SN-2")->has_value());
+  // Server state, not inventory: the revision stays.
+  EXPECT_EQ(*registry().revision(), revision);
+
+  // Putting the device again (an inventory re-apply) keeps it.
+  applyOk({PutDevice{makeDevice("SN-1")}});
+  EXPECT_EQ(registry().getLdevidState("SN-1")->value(), issued);
+  // Removing the device removes it; the same serial registered again starts clean.
+  applyOk({RemoveDevice{"SN-1"}});
+  EXPECT_FALSE(registry().getLdevidState("SN-1")->has_value());
+  applyOk({PutDevice{makeDevice("SN-1")}});
+  EXPECT_FALSE(registry().getLdevidState("SN-1")->has_value());
+}
+
+TEST_P(RegistryConformance, LdevidStateIsAllOrNothing) {
+  putBasics();
+  applyOk({PutDevice{makeDevice("SN-1")}});
+  // Unknown device: no event, no state.
+  expectError(registry().appendEventWithLdevid(makeEvent("SN-404", DeviceEvent::Kind::Response, 1),
+                                               makeLdevidState("SN-404", true, {})),
+              RegistryErrc::NotFound);
+  EXPECT_FALSE(registry().getLdevidState("SN-404")->has_value());
+  // The state of one device with the event of another.
+  expectError(registry().appendEventWithLdevid(makeEvent("SN-1", DeviceEvent::Kind::Response, 1),
+                                               makeLdevidState("SN-2", true, {})),
+              RegistryErrc::InvalidObject);
+  // An invalid event stores no state either.
+  expectError(registry().appendEventWithLdevid(makeEvent("SN-1", DeviceEvent::Kind::Progress, 1),
+                                               makeLdevidState("SN-1", true, {})),
+              RegistryErrc::InvalidObject);
+  EXPECT_FALSE(registry().getLdevidState("SN-1")->has_value());
+  EXPECT_TRUE(registry().listEvents("SN-1", 0, 0)->empty());
+  // Plain appends still work after the refusals.
+  EXPECT_TRUE(registry().appendEvent(makeEvent("SN-1", DeviceEvent::Kind::Request, 5)).ok());
+}
+
 TEST_P(RegistryConformance, AuditIsListedInOrderWithFilters) {
   std::vector<AuditRecord> appended;
   for (int i = 0; i < 12; ++i) {
@@ -686,6 +764,26 @@ TEST_P(RegistryConformance, AuditIsListedInOrderWithFilters) {
     }
   }
   EXPECT_EQ(*admin, expected);
+}
+
+TEST_P(RegistryConformance, AuditBatchesAreStoredWholeAndInOrder) {
+  ASSERT_TRUE(registry().appendAudit(makeAudit("SN-0", 0)));
+  std::vector<AuditRecord> batch;
+  for (int i = 1; i <= 600; ++i) {
+    batch.push_back(makeAudit("SN-" + std::to_string(i % 5), i));
+  }
+  auto stored = registry().appendAudits(batch);
+  ASSERT_TRUE(stored.ok()) << stored.error().describe();
+  EXPECT_TRUE(registry().appendAudits({}).ok());
+  auto all = registry().listAudit(AuditFilter{0, "", 0});
+  ASSERT_TRUE(all.ok()) << all.error().describe();
+  ASSERT_EQ(all->size(), 601u);
+  for (std::size_t i = 1; i < all->size(); ++i) {
+    EXPECT_GT((*all)[i].id, (*all)[i - 1].id);
+    AuditRecord expected = batch[i - 1];
+    expected.id = (*all)[i].id;
+    EXPECT_EQ((*all)[i], expected) << i;
+  }
 }
 
 // ---- Concurrency ---------------------------------------------------------------

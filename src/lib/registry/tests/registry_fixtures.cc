@@ -48,6 +48,13 @@ DeviceType makeDeviceType(const std::string& name) {
   type.allowActivationCode = true;
   type.requireClientCertificate = true;
   type.encryptArtifacts = true;
+  LdevidPolicy ldevid;
+  ldevid.caCertificateChain = {issuedCertificateDer(), rootCertificateDer()};
+  ldevid.caKeyRef = "file:/etc/sztp/ldevid-ca-" + name + ".key";
+  ldevid.validityDays = 730;
+  ldevid.keyGeneration = {"ec-p384", "ec-p256"};
+  ldevid.allowIdevidKey = false;
+  type.ldevid = std::move(ldevid);
   return type;
 }
 

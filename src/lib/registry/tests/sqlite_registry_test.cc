@@ -310,6 +310,35 @@ TEST_F(Migrations, UpgradeKeepsDataAndIsAllOrNothing) {
   EXPECT_EQ(registry.error(), RegistryErrc::SchemaTooNew);
 }
 
+TEST_F(Migrations, AVersionOneFileGainsTheLdevidTable) {
+  // A registry written before RFC 9646 support (schema version 1), with a
+  // device in it, opened by this build.
+  {
+    auto db = connect();
+    ASSERT_TRUE(db);
+    const auto all = sqlite::registryMigrations();
+    ASSERT_GE(all.size(), 2U);
+    ASSERT_TRUE(sqlite::migrateSchema(*db, all.first(1)).ok());
+    ASSERT_TRUE(db->exec("INSERT INTO devices (serial, device_type, owner, stage, last_seen_ms, "
+                         "voucher, body) VALUES ('SN-OLD', 'dpu', '', 'registered', 0, NULL, "
+                         "'{\"serial-number\":\"SN-OLD\",\"device-type\":\"dpu\"}')")
+                    .ok());
+  }
+  auto registry = openOrFail(optionsFor(path_));
+  ASSERT_TRUE(registry);
+  ASSERT_TRUE(registry->getDevice("SN-OLD")->has_value());
+  EXPECT_FALSE(registry->getLdevidState("SN-OLD")->has_value());
+  LdevidState state;
+  state.serialNumber = "SN-OLD";
+  state.requestPending = true;
+  DeviceEvent event;
+  event.serialNumber = "SN-OLD";
+  event.kind = DeviceEvent::Kind::Response;
+  event.detailJson = "{}";
+  ASSERT_TRUE(registry->appendEventWithLdevid(event, state).ok());
+  EXPECT_EQ(registry->getLdevidState("SN-OLD")->value(), state);
+}
+
 TEST_F(Migrations, FromNothingToLatest) {
   auto db = connect();
   ASSERT_TRUE(db);

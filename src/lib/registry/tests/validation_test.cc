@@ -79,6 +79,38 @@ TEST(Validation, DeviceType) {
   EXPECT_REFUSED(validateObject(type), "description");
 }
 
+TEST(Validation, LdevidPolicy) {
+  DeviceType type = makeDeviceType("dpu");
+  ASSERT_TRUE(type.ldevid);
+  const LdevidPolicy valid = *type.ldevid;
+  type.ldevid->caCertificateChain.clear();
+  EXPECT_REFUSED(validateObject(type), "ldevid.ca-certificate: needs the issuing CA certificate");
+  type.ldevid = valid;
+  type.ldevid->caCertificateChain.front().pop_back();
+  EXPECT_REFUSED(validateObject(type), "ldevid.ca-certificate[0]");
+  type.ldevid = valid;
+  type.ldevid->caKeyRef.clear();
+  EXPECT_REFUSED(validateObject(type), "ldevid.ca-key");
+  type.ldevid = valid;
+  for (const std::uint32_t days : {0U, 3651U}) {
+    type.ldevid->validityDays = days;
+    EXPECT_REFUSED(validateObject(type), "ldevid.validity-days");
+  }
+  type.ldevid = valid;
+  type.ldevid->keyGeneration = {"ec-p256", "rsa-1024"};
+  EXPECT_REFUSED(validateObject(type), "ldevid.key-generation[1]: 'rsa-1024' is not one of");
+  type.ldevid->keyGeneration = {"ec-p256", "ec-p256"};
+  EXPECT_REFUSED(validateObject(type), "ldevid.key-generation[1]: repeats");
+  type.ldevid->keyGeneration.clear();
+  EXPECT_REFUSED(validateObject(type), "ldevid.allow-idevid-key");
+  type.ldevid->allowIdevidKey = true;
+  EXPECT_TRUE(validateObject(type).ok());
+  for (const char* format : {"cmc-csr", "cmp-csr", ""}) {
+    type.ldevid->csrFormat = format;
+    EXPECT_REFUSED(validateObject(type), "ldevid.csr-format");
+  }
+}
+
 TEST(Validation, Owner) {
   Owner owner = makeOwner("acme");
   owner.certificateChain.clear();
