@@ -18,7 +18,7 @@
 #                        the last level against the N devices (0 = skip; default 0)
 #     --fill-limit S     stop growing the registry after S seconds (default 600)
 #     --servers "L"      which servers (default "sztp-server nginx")
-#     --io-threads K --handler-threads H   sztp-server threads (2, 8: the defaults);
+#     --io-threads K --handler-threads H   sztp-server threads (2, 64: the defaults);
 #                        nginx runs K worker processes
 #     --work DIR         world directory (default: a new /tmp/sztp-load.XXXXXX, removed)
 #     --out PREFIX       write PREFIX-<case>-<server>-<rep>.json and PREFIX.txt
@@ -48,7 +48,7 @@ registry_devices=0
 fill_limit=600
 servers="sztp-server nginx"
 io_threads=2
-handler_threads=8
+handler_threads=64
 work=""
 out=""
 sztp_port=${SZTP_LOAD_PORT:-18443}
