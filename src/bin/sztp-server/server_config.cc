@@ -9,169 +9,30 @@
 #include <set>
 
 #include "common/codec_error.h"
+#include "config/yaml_section.h"
 
 namespace sztp::server {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// Walks one YAML mapping, refusing keys nobody asked for; errors carry the
-/// dotted key path and the line (1-based) of the offending node.
-class Section {
- public:
-  Section(YAML::Node node, std::string path) : node_(std::move(node)), path_(std::move(path)) {}
+using config::Section;
 
-  Error error(const YAML::Node& at, const std::string& key, const std::string& what) const {
-    const std::string where = path_.empty() ? key : key.empty() ? path_ : path_ + "." + key;
-    return Error(CodecErrc::InvalidValue,
-                 where + " (line " + std::to_string(at.Mark().line + 1) + "): " + what);
+Status readEndpoints(Section& section, const std::string& key, std::vector<Endpoint>& out) {
+  std::vector<std::string> texts;
+  if (auto ok = section.list(key, texts); !ok || texts.empty()) {
+    return ok;
   }
-
-  bool has(const std::string& key) {
-    seen_.insert(key);
-    return node_.IsMap() && node_[key] && !node_[key].IsNull();
+  out.clear();
+  for (const auto& text : texts) {
+    auto endpoint = parseEndpoint(text);
+    if (!endpoint) {
+      return section.error(section.get(key), key, endpoint.error().detail());
+    }
+    out.push_back(*endpoint);
   }
-  YAML::Node get(const std::string& key) { return node_[key]; }
-  std::string childPath(const std::string& key) const {
-    return path_.empty() ? key : path_ + "." + key;
-  }
-
-  Status scalar(const std::string& key, std::string& out) {
-    if (!has(key)) {
-      return {};
-    }
-    const YAML::Node value = node_[key];
-    if (!value.IsScalar()) {
-      return error(value, key, "must be a single value");
-    }
-    out = value.as<std::string>();
-    return {};
-  }
-  Status path(const std::string& key, fs::path& out, const fs::path& base) {
-    std::string text;
-    if (auto ok = scalar(key, text); !ok) {
-      return ok;
-    }
-    if (!text.empty()) {
-      out = fs::path(text).is_absolute() ? fs::path(text) : base / text;
-    }
-    return {};
-  }
-  Status flag(const std::string& key, bool& out) {
-    std::string text;
-    if (auto ok = scalar(key, text); !ok || text.empty()) {
-      return ok;
-    }
-    if (text == "true" || text == "yes" || text == "on") {
-      out = true;
-    } else if (text == "false" || text == "no" || text == "off") {
-      out = false;
-    } else {
-      return error(node_[key], key, "must be true or false");
-    }
-    return {};
-  }
-  Status count(const std::string& key, std::size_t& out, std::size_t min, std::size_t max) {
-    std::string text;
-    if (auto ok = scalar(key, text); !ok || text.empty()) {
-      return ok;
-    }
-    std::size_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-      return error(
-          node_[key], key,
-          "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
-    }
-    out = value;
-    return {};
-  }
-  Status duration(const std::string& key, std::chrono::milliseconds& out) {
-    std::string text;
-    if (auto ok = scalar(key, text); !ok || text.empty()) {
-      return ok;
-    }
-    auto parsed = parseDurationMs(text);
-    if (!parsed) {
-      return error(node_[key], key, parsed.error().detail());
-    }
-    out = *parsed;
-    return {};
-  }
-  Status list(const std::string& key, std::vector<std::string>& out) {
-    if (!has(key)) {
-      return {};
-    }
-    const YAML::Node value = node_[key];
-    if (value.IsScalar()) {
-      out = {value.as<std::string>()};
-      return {};
-    }
-    if (!value.IsSequence()) {
-      return error(value, key, "must be a list");
-    }
-    out.clear();
-    for (const auto& item : value) {
-      if (!item.IsScalar()) {
-        return error(item, key, "every entry must be a single value");
-      }
-      out.push_back(item.as<std::string>());
-    }
-    return {};
-  }
-  Status endpoints(const std::string& key, std::vector<Endpoint>& out) {
-    std::vector<std::string> texts;
-    if (auto ok = list(key, texts); !ok || texts.empty()) {
-      return ok;
-    }
-    out.clear();
-    for (const auto& text : texts) {
-      auto endpoint = parseEndpoint(text);
-      if (!endpoint) {
-        return error(node_[key], key, endpoint.error().detail());
-      }
-      out.push_back(*endpoint);
-    }
-    return {};
-  }
-  /// Marks `keys` as known and refuses any other, before values are read:
-  /// a misspelt key is reported as such, not as the key it replaced missing.
-  Status expectKeys(std::initializer_list<const char*> keys) {
-    for (const char* key : keys) {
-      seen_.insert(key);
-    }
-    return finish();
-  }
-
-  /// Refuses keys that no accessor asked for.
-  Status finish() const {
-    if (node_.IsNull()) {
-      return {};
-    }
-    if (!node_.IsMap()) {
-      return error(node_, "", "must be a mapping");
-    }
-    for (const auto& entry : node_) {
-      const auto key = entry.first.as<std::string>();
-      if (!seen_.contains(key)) {
-        return error(entry.first, key, "unknown key");
-      }
-    }
-    return {};
-  }
-
- private:
-  YAML::Node node_;
-  std::string path_;
-  std::set<std::string> seen_;
-};
-
-#define SZTP_TRY(expr)              \
-  do {                              \
-    if (auto _s = (expr); !_s) {    \
-      return std::move(_s).error(); \
-    }                               \
-  } while (false)
+  return {};
+}
 
 Status readTls(Section& parent, const std::string& key, TlsFiles& tls, const fs::path& base) {
   Section section(parent.get(key), parent.childPath(key));
@@ -233,7 +94,7 @@ Status readConfig(const YAML::Node& root, ServerConfig& config) {
     auto& b = config.bootstrap;
     SZTP_TRY(section.expectKeys(
         {"listen", "tls", "restconf-root", "max-body-bytes", "max-connections", "timeouts"}));
-    SZTP_TRY(section.endpoints("listen", b.listen));
+    SZTP_TRY(readEndpoints(section, "listen", b.listen));
     if (!section.has("tls")) {
       return section.error(top.get("bootstrap"), "tls",
                            "is required: RFC 8572 bootstrap servers speak HTTPS only (S5)");
@@ -254,7 +115,7 @@ Status readConfig(const YAML::Node& root, ServerConfig& config) {
     auto& f = config.files;
     f.enabled = true;
     SZTP_TRY(section.flag("enabled", f.enabled));
-    SZTP_TRY(section.endpoints("listen", f.listen));
+    SZTP_TRY(readEndpoints(section, "listen", f.listen));
     if (section.has("tls")) {
       TlsFiles tls;
       SZTP_TRY(readTls(section, "tls", tls, base));
@@ -289,7 +150,7 @@ Status readConfig(const YAML::Node& root, ServerConfig& config) {
   if (top.has("admin")) {
     Section section(top.get("admin"), "admin");
     auto& a = config.admin;
-    SZTP_TRY(section.endpoints("listen", a.listen));
+    SZTP_TRY(readEndpoints(section, "listen", a.listen));
     if (section.has("tls")) {
       TlsFiles tls;
       SZTP_TRY(readTls(section, "tls", tls, base));
@@ -330,34 +191,6 @@ bool isLoopback(const std::string& address) {
 }
 
 }  // namespace
-
-Result<std::chrono::milliseconds> parseDurationMs(std::string_view text) {
-  std::size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
-    ++digits;
-  }
-  const std::string_view unit = text.substr(digits);
-  std::int64_t value = 0;
-  if (digits == 0 || digits > 9 ||
-      std::from_chars(text.data(), text.data() + digits, value).ec != std::errc()) {
-    return Error(CodecErrc::InvalidValue,
-                 "\"" + std::string(text) + "\" is not a duration (e.g. 250ms, 10s, 2m, 1h)");
-  }
-  if (unit == "ms") {
-    return std::chrono::milliseconds(value);
-  }
-  if (unit == "s") {
-    return std::chrono::milliseconds(value * 1000);
-  }
-  if (unit == "m") {
-    return std::chrono::milliseconds(value * 60'000);
-  }
-  if (unit == "h") {
-    return std::chrono::milliseconds(value * 3'600'000);
-  }
-  return Error(CodecErrc::InvalidValue,
-               "\"" + std::string(text) + "\": the unit must be ms, s, m or h");
-}
 
 Result<Endpoint> parseEndpoint(std::string_view text) {
   const auto colon = text.rfind(':');

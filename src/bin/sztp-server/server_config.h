@@ -111,8 +111,6 @@ struct ServerConfig {
 /// paths and messages). Errors name the key and line.
 Result<ServerConfig> parseServerConfig(std::string_view yaml, const std::filesystem::path& path);
 
-/// "10s", "250ms", "2m", "1h" → milliseconds.
-Result<std::chrono::milliseconds> parseDurationMs(std::string_view text);
 /// "0.0.0.0:443", "[::]:443", "127.0.0.1:0".
 Result<Endpoint> parseEndpoint(std::string_view text);
 

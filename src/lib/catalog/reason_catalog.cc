@@ -3,12 +3,16 @@
 #include <array>
 
 #include "admin/admin_error.h"
+#include "agent/agent_error.h"
+#include "agentio/agentio_error.h"
 #include "artifact/artifact_error.h"
 #include "bootstrap/bootstrap_error.h"
+#include "client/client_error.h"
 #include "common/codec_error.h"
 #include "common/io_error.h"
 #include "crypto/crypto_error.h"
 #include "dhcp/dhcp_error.h"
+#include "discovery/discovery_error.h"
 #include "fileserver/fileserver_error.h"
 #include "http/http_error.h"
 #include "inventory/inventory_error.h"
@@ -36,6 +40,10 @@ std::span<const ReasonCategory* const> allReasonCategories() {
       &inventory::inventoryCategory(),
       &metrics::metricsCategory(),
       &admin::adminCategory(),
+      &agent::agentCategory(),
+      &agentio::agentIoCategory(),
+      &client::clientCategory(),
+      &discovery::discoveryCategory(),
   });
   return kCategories;
 }

@@ -68,6 +68,12 @@ constexpr std::array kReasons{
                 "(RFC 2986) with a readable public key"),
     SZTP_REASON(MalformedPublicKey, "public-key-malformed",
                 "the public key is not a DER SubjectPublicKeyInfo"),
+    SZTP_REASON(ProviderUnavailable, "crypto-provider-unavailable",
+                "an OpenSSL provider cannot be loaded; install it (tpm2: Debian tpm2-openssl) "
+                "and check that the TPM it uses is reachable (TPM2OPENSSL_TCTI)"),
+    SZTP_REASON(KeyUnavailable, "key-unavailable",
+                "the private key cannot be loaded from its key store URI; check the URI (file "
+                "or TPM handle), the passphrase, and that the key's provider is loaded"),
 };
 
 #undef SZTP_REASON

@@ -60,6 +60,14 @@ enum class CryptoErrc {
   MalformedCertificationRequest,
   /// A public key (SubjectPublicKeyInfo) that does not parse.
   MalformedPublicKey,
+  /// An OpenSSL provider (e.g. "tpm2") could not be loaded: not installed, or
+  /// its initialisation failed (for tpm2: the TPM named by TPM2OPENSSL_TCTI
+  /// is unreachable).
+  ProviderUnavailable,
+  /// No private key could be loaded from a key store URI (a file, or a
+  /// provider reference such as "handle:0x81000001"): it does not exist, its
+  /// provider is not loaded, or the passphrase/authorisation is wrong.
+  KeyUnavailable,
 };
 
 const ReasonCategory& cryptoCategory() noexcept;
