@@ -5,13 +5,13 @@
 #      errors: every unit, interop, conformance and corpus test (ctest).
 #   2. clang-format and clang-tidy (scripts/lint.sh).
 #   3. Clang 14 with libFuzzer: proves the Clang build, then runs each fuzz
-#      target briefly from its seed corpus (SZTP_FUZZ_SECONDS, default 20).
+#      target briefly from its seed corpus (SZTP_FUZZ_SECONDS, default 10).
 # Build trees: build-asan/ and build-fuzz/. Logs of failed tests are printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 jobs=$(nproc)
-fuzz_seconds=${SZTP_FUZZ_SECONDS:-20}
+fuzz_seconds=${SZTP_FUZZ_SECONDS:-10}
 
 scripts/install-deps.sh
 

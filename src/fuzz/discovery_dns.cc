@@ -1,5 +1,5 @@
 // Fuzz target for the DNS message parser (sztp_discovery): the input is read
-// as the response to a TXT and to an SRV query, with the id and question
+// as the response to a TXT and to an SRV query (unicast DNS and mDNS), with the id and question
 // taken from the input itself so that the record sections get explored.
 // Checks: names stay within 255 octets, TXT strings within 255 octets each,
 // and SRV ordering keeps every usable record exactly once.
@@ -64,6 +64,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(ordered.size() == usable);
     for (std::size_t i = 1; i < ordered.size(); ++i) {
       check(ordered[i - 1].priority <= ordered[i].priority);
+    }
+  }
+  // The mDNS variant (cache-flush bits, no question) over the same input.
+  for (const std::uint16_t type : {d::kDnsTypeTxt, d::kDnsTypeSrv}) {
+    if (auto mdns = d::parseMdnsResponse(input, id, name, type)) {
+      check(mdns->rcode == 0);
+      for (const auto& record : mdns->txt) {
+        for (const auto& s : record) {
+          check(s.size() <= 255);
+        }
+      }
+      for (const auto& a : mdns->addresses) {
+        check(a.address.size() == 4 || a.address.size() == 16);
+      }
     }
   }
   return 0;

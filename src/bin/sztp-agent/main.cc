@@ -43,11 +43,11 @@ extern "C" void onWake(int /*signal*/) {
 
 /// Exit statuses (documented in --help and docs/agent.md).
 enum Exit : int {
-  kDone = 0,     ///< Completed, disabled, or rebooting into a new image.
-  kFailed = 1,   ///< Gave up after retry.max-cycles, or a state that cannot be saved.
-  kUsage = 2,    ///< Bad command line or configuration.
-  kRunning = 3,  ///< Another agent holds the state directory.
-  kStopped = 4,  ///< Stopped by SIGTERM/SIGINT (e.g. `ztp disable`) before finishing.
+  ExitDone = 0,     ///< Completed, disabled, or rebooting into a new image.
+  ExitFailed = 1,   ///< Gave up after retry.max-cycles, or a state that cannot be saved.
+  ExitUsage = 2,    ///< Bad command line or configuration.
+  ExitRunning = 3,  ///< Another agent holds the state directory.
+  ExitStopped = 4,  ///< Stopped by SIGTERM/SIGINT (e.g. `ztp disable`) before finishing.
 };
 
 /// The platform with a sleep that SIGTERM ends and SIGUSR1 (`ztp run`) cuts short.
@@ -62,8 +62,13 @@ class SignalAwarePlatform final : public agentio::LinuxPlatform {
   }
 };
 
-std::string readFile(const std::filesystem::path& path) {
+/// The file's text; nullopt when it cannot be opened (a missing file is not
+/// an empty configuration).
+std::optional<std::string> readFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::nullopt;
+  }
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -124,12 +129,24 @@ int main(int argc, char** argv) {
   app.add_flag("--debug", debug, "Log every step verbosely (logging.level debug)");
   app.add_flag("--once", once, "Run one cycle over all sources and exit, without retrying");
   app.set_version_flag("--version", SZTP_VERSION);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; any other parse error is a bad command line (2).
+    const int code = app.exit(e);
+    return code == 0 ? ExitDone : ExitUsage;
+  }
 
-  auto config = agentd::parseAgentConfig(readFile(configPath), configPath);
+  auto text = readFile(configPath);
+  if (!text) {
+    std::cerr << "sztp-agent: cannot read the configuration " << configPath
+              << " (give --config FILE)\n";
+    return ExitUsage;
+  }
+  auto config = agentd::parseAgentConfig(*text, configPath);
   if (!config) {
     std::cerr << "sztp-agent: " << config.error().describe() << "\n";
-    return kUsage;
+    return ExitUsage;
   }
   for (const auto& url : urls) {
     config->sources.bootstrapUrls.push_back(url);
@@ -143,32 +160,32 @@ int main(int argc, char** argv) {
   auto identity = agentd::loadIdentity(*config);
   if (!identity) {
     std::cerr << "sztp-agent: " << identity.error().describe() << "\n";
-    return kUsage;
+    return ExitUsage;
   }
   auto settings = agentd::toSettings(*config);
   if (!settings) {
     std::cerr << "sztp-agent: " << settings.error().describe() << "\n";
-    return kUsage;
+    return ExitUsage;
   }
   auto sources = agentd::buildSources(*config, *identity);
   if (!sources) {
     std::cerr << "sztp-agent: " << sources.error().describe() << "\n";
-    return kUsage;
+    return ExitUsage;
   }
   if (checkOnly) {
     printSummary(*config, *identity, *settings);
     if (::access(config->stepRunner.c_str(), X_OK) != 0) {
       std::cerr << "sztp-agent: step-runner " << config->stepRunner.string()
                 << " is not an executable file\n";
-      return kUsage;
+      return ExitUsage;
     }
-    return kDone;
+    return ExitDone;
   }
 
   auto syslog = agentd::attachSyslog(*config, log);
   if (!syslog) {
     std::cerr << "sztp-agent: " << syslog.error().describe() << "\n";
-    return kUsage;
+    return ExitUsage;
   }
   if (settings->voucherTrustAnchors.empty()) {
     log.line(Severity::Warning, "SZTP-A0900",
@@ -180,14 +197,19 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(layout.directory, ec);
   std::filesystem::permissions(layout.directory, std::filesystem::perms::owner_all, ec);
+  // The work directory holds staged scripts and images: root-only, like the state.
+  std::filesystem::create_directories(config->onboarding.workDirectory, ec);
+  std::filesystem::permissions(config->onboarding.workDirectory, std::filesystem::perms::owner_all,
+                               ec);
+  std::filesystem::create_directories(config->onboarding.configurationDirectory, ec);
   auto lock = agentio::InstanceLock::acquire(layout.lockFile().string());
   if (!lock) {
     std::cerr << "sztp-agent: " << lock.error().describe() << "\n";
-    return kRunning;
+    return ExitRunning;
   }
   if (auto ok = agentio::writePidFile(layout.pidFile().string(), ::getpid()); !ok) {
     std::cerr << "sztp-agent: " << ok.error().describe() << "\n";
-    return kFailed;
+    return ExitFailed;
   }
   settings->enabled = !std::filesystem::exists(layout.disabledFlag());
 
@@ -225,7 +247,7 @@ int main(int argc, char** argv) {
   if (!fileAnchors) {
     std::cerr << "sztp-agent: onboarding.file-server-trust-anchors: "
               << fileAnchors.error().describe() << "\n";
-    return kUsage;
+    return ExitUsage;
   }
   client::DownloaderSettings downloadSettings;
   downloadSettings.transport = transport;
@@ -240,35 +262,33 @@ int main(int argc, char** argv) {
   for (auto& source : *sources) {
     providers.push_back(source.get());
   }
+  if (once) {
+    // One cycle over all sources, no retry; SIGTERM still stops it between steps.
+    settings->retry.maxCycles = 1;
+  }
   agent::Driver driver(
       *settings, agent::Ports{providers, restconf, downloader, steps, platform, store, log, clock},
       *identity);
-  int status = kDone;
-  if (once) {
-    auto outcome = driver.runCycle();
-    if (!outcome) {
-      log.line(Severity::Error, "SZTP-A0901", outcome.error().describe());
-      status = kFailed;
-    } else if (outcome->kind == agent::CycleOutcome::Kind::NothingBootstrapped ||
-               outcome->kind == agent::CycleOutcome::Kind::Failed) {
-      status = kFailed;
-    }
-  } else {
-    const auto outcome = driver.run([] { return gStop.load(); });
-    switch (outcome.kind) {
-      case agent::RunOutcome::Kind::Completed:
-      case agent::RunOutcome::Kind::Rebooting:
-      case agent::RunOutcome::Kind::Disabled:
-        status = kDone;
-        break;
-      case agent::RunOutcome::Kind::Stopped:
-        status = kStopped;
-        break;
-      case agent::RunOutcome::Kind::GaveUp:
-      case agent::RunOutcome::Kind::Error:
-        status = kFailed;
-        break;
-    }
+  int status = ExitDone;
+  const auto outcome = driver.run([] { return gStop.load(); });
+  switch (outcome.kind) {
+    case agent::RunOutcome::Kind::Completed:
+    case agent::RunOutcome::Kind::Rebooting:
+    case agent::RunOutcome::Kind::Disabled:
+      status = ExitDone;
+      break;
+    case agent::RunOutcome::Kind::Stopped:
+      log.line(Severity::Notice, "SZTP-A0902",
+               "stopped by a signal; the next start resumes where this one stopped");
+      status = ExitStopped;
+      break;
+    case agent::RunOutcome::Kind::GaveUp:
+      status = ExitFailed;
+      break;
+    case agent::RunOutcome::Kind::Error:
+      log.line(Severity::Error, "SZTP-A0901", "cannot go on: " + outcome.reason);
+      status = ExitFailed;
+      break;
   }
   (void)agentio::removePidFile(layout.pidFile().string());
   return status;

@@ -32,7 +32,7 @@ namespace fs = std::filesystem;
 
 /// Exit statuses (docs/agent.md): 0 success; for `status`, 0 completed,
 /// 1 failed, 3 in progress / awaiting reboot / not started, 4 disabled.
-enum Exit : int { kOk = 0, kError = 1, kUsage = 2, kBusy = 3, kDisabled = 4 };
+enum Exit : int { ExitOk = 0, ExitError = 1, ExitUsage = 2, ExitBusy = 3, ExitDisabled = 4 };
 
 std::optional<pid_t> runningAgent(const agentio::StateLayout& layout) {
   auto pid = agentio::readLivePid(layout.pidFile().string());
@@ -61,7 +61,7 @@ int status(const agentio::StateLayout& layout, bool json, bool verbose) {
   auto text = store.load();
   if (!text) {
     std::cerr << "ztp: " << text.error().describe() << "\n";
-    return kError;
+    return ExitError;
   }
   agent::AgentState state;
   if (*text) {
@@ -69,7 +69,7 @@ int status(const agentio::StateLayout& layout, bool json, bool verbose) {
     if (!parsed) {
       std::cerr << "ztp: " << layout.stateFile().string() << ": " << parsed.error().describe()
                 << "\n";
-      return kError;
+      return ExitError;
     }
     state = std::move(*parsed);
   }
@@ -87,12 +87,12 @@ int status(const agentio::StateLayout& layout, bool json, bool verbose) {
   }
   const std::string_view name = agent::statusState(state, extras.enabled);
   if (name == "completed") {
-    return kOk;
+    return ExitOk;
   }
   if (name == "failed") {
-    return kError;
+    return ExitError;
   }
-  return name == "disabled" ? kDisabled : kBusy;
+  return name == "disabled" ? ExitDisabled : ExitBusy;
 }
 
 int enable(const agentio::StateLayout& layout) {
@@ -101,10 +101,10 @@ int enable(const agentio::StateLayout& layout) {
   if (ec) {
     std::cerr << "ztp: cannot remove " << layout.disabledFlag().string() << ": " << ec.message()
               << "\n";
-    return kError;
+    return ExitError;
   }
   std::cout << "SZTP enabled; it runs at the next boot, or now with `ztp run`.\n";
-  return kOk;
+  return ExitOk;
 }
 
 /// D2: the flag goes off durably first, so that the agent, stopped or not,
@@ -114,7 +114,7 @@ int disable(const agentio::StateLayout& layout, std::chrono::seconds wait) {
   fs::create_directories(layout.directory, ec);
   if (auto ok = touchDurably(layout.disabledFlag()); !ok) {
     std::cerr << "ztp: " << ok.error().describe() << "\n";
-    return kError;
+    return ExitError;
   }
   if (auto pid = runningAgent(layout)) {
     ::kill(*pid, SIGTERM);
@@ -125,25 +125,25 @@ int disable(const agentio::StateLayout& layout, std::chrono::seconds wait) {
     if (runningAgent(layout)) {
       std::cerr << "ztp: SZTP disabled, but the agent (pid " << *pid
                 << ") is still finishing its current step\n";
-      return kBusy;
+      return ExitBusy;
     }
     std::cout << "SZTP disabled; the running session (pid " << *pid << ") was stopped.\n";
-    return kOk;
+    return ExitOk;
   }
   std::cout << "SZTP disabled.\n";
-  return kOk;
+  return ExitOk;
 }
 
 int run(const agentio::StateLayout& layout, const std::string& agentPath,
         const std::string& configPath, const std::vector<std::string>& extra) {
   if (fs::exists(layout.disabledFlag())) {
     std::cerr << "ztp: SZTP is disabled; `ztp enable` first\n";
-    return kDisabled;
+    return ExitDisabled;
   }
   if (auto pid = runningAgent(layout)) {
     ::kill(*pid, SIGUSR1);
     std::cout << "the agent (pid " << *pid << ") starts its next cycle now.\n";
-    return kOk;
+    return ExitOk;
   }
   std::vector<std::string> args{agentPath, "--config", configPath};
   args.insert(args.end(), extra.begin(), extra.end());
@@ -154,7 +154,7 @@ int run(const agentio::StateLayout& layout, const std::string& agentPath,
   argv.push_back(nullptr);
   ::execv(agentPath.c_str(), argv.data());
   std::cerr << "ztp: cannot run " << agentPath << ": " << std::strerror(errno) << "\n";
-  return kError;
+  return ExitError;
 }
 
 /// Forgets everything learnt so the device can be provisioned again; the
@@ -163,12 +163,12 @@ int erase(const agentio::StateLayout& layout, const fs::path& workDirectory, boo
   auto lock = agentio::InstanceLock::acquire(layout.lockFile().string());
   if (!lock) {
     std::cerr << "ztp: the agent is running; `ztp disable` first\n";
-    return kBusy;
+    return ExitBusy;
   }
   if (!yes) {
     std::cerr << "ztp: erase forgets the provisioning state in " << layout.directory.string()
               << "; repeat with --yes\n";
-    return kUsage;
+    return ExitUsage;
   }
   std::error_code ec;
   fs::remove(layout.stateFile(), ec);
@@ -176,10 +176,10 @@ int erase(const agentio::StateLayout& layout, const fs::path& workDirectory, boo
   fs::remove_all(workDirectory, ec);
   if (ec) {
     std::cerr << "ztp: " << ec.message() << "\n";
-    return kError;
+    return ExitError;
   }
   std::cout << "provisioning state erased; the agent starts afresh at its next run.\n";
-  return kOk;
+  return ExitOk;
 }
 
 }  // namespace
@@ -231,12 +231,18 @@ int main(int argc, char** argv) {
   auto* eraseCmd = app.add_subcommand(
       "erase", "Forget the provisioning state so the device can be provisioned again");
   eraseCmd->add_flag("--yes", yes, "Really erase");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; any other parse error is a bad command line (2).
+    const int code = app.exit(e);
+    return code == 0 ? ExitOk : ExitUsage;
+  }
 
   auto location = ztp::locate(configPath, stateDirectory);
   if (!location) {
     std::cerr << "ztp: " << location.error().describe() << "\n";
-    return kUsage;
+    return ExitUsage;
   }
   const agentio::StateLayout layout{location->stateDirectory};
   if (statusCmd->parsed()) {
@@ -254,5 +260,5 @@ int main(int argc, char** argv) {
   if (eraseCmd->parsed()) {
     return erase(layout, location->workDirectory, yes);
   }
-  return kUsage;
+  return ExitUsage;
 }

@@ -86,18 +86,15 @@ void Driver::recordAttempt(SourceKind source, const std::string& origin, const s
 Result<CycleOutcome> Driver::runCycle() {
   ensureLoaded();
   if (!settings_.enabled) {
-    if (state_.phase != Phase::Disabled) {
-      state_.phase = Phase::Disabled;
-      if (auto s = save(); !s) {
-        return std::move(s).error();
-      }
-    }
+    // The phase is left as it is: "disabled" is the flag (status.h), and
+    // overwriting the phase would forget a completed provisioning (or a
+    // pending reboot), so that `ztp enable` provisioned the device again.
     emitEvent(ports_.events, EventId::Disabled, "provisioning is disabled", {},
               "provisioning-disabled");
     return CycleOutcome{CycleOutcome::Kind::Disabled, "provisioning-disabled", {}};
   }
   if (state_.phase == Phase::Disabled) {
-    state_.phase = Phase::Idle;  // Enabled again.
+    state_.phase = Phase::Idle;  // Enabled again (a state saved by an earlier version).
   }
   if (state_.phase == Phase::Completed) {
     emitEvent(ports_.events, EventId::AlreadyCompleted,
@@ -155,6 +152,8 @@ Result<std::optional<CycleOutcome>> Driver::resume() {
         return std::optional<CycleOutcome>(CycleOutcome{Kind::Completed, {}, {}});
       case SessionEnd::Rebooting:
         return std::optional<CycleOutcome>(CycleOutcome{Kind::Rebooting, {}, {}});
+      case SessionEnd::Stopped:
+        return std::optional<CycleOutcome>(CycleOutcome{Kind::Stopped, {}, {}});
       case SessionEnd::Failed:
         break;
     }
@@ -203,6 +202,9 @@ Result<CycleOutcome> Driver::discover() {
       }
       if (*end == SessionEnd::Rebooting) {
         return CycleOutcome{CycleOutcome::Kind::Rebooting, {}, {}};
+      }
+      if (*end == SessionEnd::Stopped) {
+        return CycleOutcome{CycleOutcome::Kind::Stopped, {}, {}};
       }
     }
   }
@@ -308,9 +310,12 @@ Result<std::optional<Driver::SessionEnd>> Driver::processServer(const WorkItem& 
   if (!answer) {
     const std::string reason = reasonOf(answer.error());
     recordAttempt(item.source, item.origin, label, "failed", reason, answer.error().message());
-    work.lastReason = "server-failed";
+    // `ztp status` names what went wrong (server-certificate-untrusted,
+    // server-connect-failed, the server's own error code), not just that the
+    // server failed (issue 4 "Bad input": `ztp status` says why).
+    work.lastReason = reason.empty() ? "server-failed" : reason;
     work.lastDetail = label + ": " + answer.error().describe();
-    setError("server-failed", work.lastDetail, "server");
+    setError(work.lastReason, work.lastDetail, "server");
     emitEvent(ports_.events, EventId::ServerFailed, label + ": " + answer.error().describe(),
               {{"server", label}}, "server-failed");
     return std::optional<SessionEnd>();
@@ -617,8 +622,26 @@ Result<Driver::SessionEnd> Driver::runSession() {
   (void)report(ProgressType::ParsingInitiated, {});
   (void)report(ProgressType::ParsingComplete, {});
 
+  // Between steps (never inside one): a requested stop saves the state and
+  // ends the run; the next start resumes the session at the next step.
+  auto stopHere = [this]() -> Result<bool> {
+    if (!stopRequested_ || !stopRequested_()) {
+      return false;
+    }
+    if (auto s = save(); !s) {
+      return std::move(s).error();
+    }
+    return true;
+  };
   using Step = Result<std::optional<SessionEnd>>;
   for (auto stage : {0, 1, 2, 3}) {
+    auto stop = stopHere();
+    if (!stop) {
+      return std::move(stop).error();
+    }
+    if (*stop) {
+      return SessionEnd::Stopped;
+    }
     Step step = std::optional<SessionEnd>();
     switch (stage) {
       case 0:
@@ -644,6 +667,13 @@ Result<Driver::SessionEnd> Driver::runSession() {
     if (*step) {
       return **step;
     }
+  }
+  auto stop = stopHere();
+  if (!stop) {
+    return std::move(stop).error();
+  }
+  if (*stop) {
+    return SessionEnd::Stopped;
   }
   return completeStep();
 }
@@ -786,6 +816,9 @@ Result<std::optional<Driver::SessionEnd>> Driver::bootImageStep(
   return None();
 }
 
+/// How often a running download's progress is saved for `ztp status`.
+constexpr std::uint64_t kProgressSaveBytes = std::uint64_t{16} << 20;
+
 Result<std::optional<Driver::SessionEnd>> Driver::downloadImage(const model::BootImage& image) {
   using None = std::optional<SessionEnd>;
   auto& progress = state_.session->bootImage;
@@ -813,10 +846,24 @@ Result<std::optional<Driver::SessionEnd>> Driver::downloadImage(const model::Boo
     request.sha256 = hashes;
     request.maxBytes = settings_.maxImageBytes;
     request.timeout = settings_.downloadTimeout;
-    request.progress = [this](std::uint64_t bytes, std::optional<std::uint64_t> total) {
-      if (state_.session) {
-        state_.session->bootImage.bytes = bytes;
-        state_.session->bootImage.total = total;
+    // `ztp status` shows the download's progress: the state is saved at every
+    // kProgressSaveBytes boundary (a small, fsynced document; a few dozen
+    // saves for a large image). A failed save only delays what status shows.
+    std::uint64_t nextSave = progress.bytes + kProgressSaveBytes;
+    request.progress = [this, &nextSave, uri](std::uint64_t bytes,
+                                              std::optional<std::uint64_t> total) {
+      if (!state_.session) {
+        return;
+      }
+      state_.session->bootImage.bytes = bytes;
+      state_.session->bootImage.total = total;
+      if (bytes >= nextSave) {
+        nextSave = bytes + kProgressSaveBytes;
+        (void)save();
+        emitEvent(ports_.events, EventId::DownloadProgress,
+                  "downloaded " + std::to_string(bytes) +
+                      (total ? " of " + std::to_string(*total) : std::string()) + " bytes",
+                  {{"session", state_.session->id}, {"step", "download"}, {"uri", uri}});
       }
     };
     emitEvent(ports_.events, EventId::StepInitiated, "downloading " + uri,
@@ -1111,6 +1158,7 @@ Result<Driver::SessionEnd> Driver::completeStep() {
 // ---------------------------------------------------------------- retries
 
 RunOutcome Driver::run(const std::function<bool()>& stopRequested) {
+  stopRequested_ = stopRequested;
   RunOutcome outcome;
   while (true) {
     if (stopRequested && stopRequested()) {
@@ -1133,6 +1181,9 @@ RunOutcome Driver::run(const std::function<bool()>& stopRequested) {
         return outcome;
       case CycleOutcome::Kind::Disabled:
         outcome.kind = RunOutcome::Kind::Disabled;
+        return outcome;
+      case CycleOutcome::Kind::Stopped:
+        outcome.kind = RunOutcome::Kind::Stopped;
         return outcome;
       case CycleOutcome::Kind::NothingBootstrapped:
       case CycleOutcome::Kind::Failed:

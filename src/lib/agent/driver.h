@@ -35,6 +35,9 @@ struct CycleOutcome {
     NothingBootstrapped,  ///< Every source and server tried; none provisioned the device.
     Failed,               ///< A resumed session failed; the next cycle starts afresh.
     Disabled,             ///< settings.enabled is false.
+    /// run()'s stopRequested() held between two onboarding steps; the state is
+    /// saved and the session resumes at the next step on the next start.
+    Stopped,
   };
   Kind kind = Kind::NothingBootstrapped;
   std::string reason;  ///< Reason code for NothingBootstrapped/Failed (the last error seen).
@@ -68,14 +71,15 @@ class Driver {
 
   /// Cycles until completed, rebooting, disabled, `stopRequested()` or
   /// settings.retry.maxCycles, with bounded exponential backoff and jitter
-  /// between failed cycles (Platform::sleepFor).
+  /// between failed cycles (Platform::sleepFor). `stopRequested()` is also
+  /// asked between onboarding steps (a step already started runs to its end).
   RunOutcome run(const std::function<bool()>& stopRequested);
 
   /// The state as last saved (loaded on the first cycle).
   const AgentState& state() const { return state_; }
 
  private:
-  enum class SessionEnd { Completed, Rebooting, Failed };
+  enum class SessionEnd { Completed, Rebooting, Failed, Stopped };
   struct Work;
 
   void ensureLoaded();
@@ -112,6 +116,7 @@ class Driver {
   DeviceIdentity identity_;
   AgentState state_;
   bool loaded_ = false;
+  std::function<bool()> stopRequested_;  ///< run()'s, for the checks between steps.
 };
 
 }  // namespace sztp::agent

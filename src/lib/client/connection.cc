@@ -10,6 +10,7 @@
 
 #include "client/client_error.h"
 #include "client/wire.h"
+#include "crypto/providers.h"
 
 namespace sztp::client::detail {
 namespace {
@@ -120,13 +121,64 @@ Result<std::vector<std::string>> systemResolve(const std::string& host, std::uin
   return addresses;
 }
 
+/// The property query the TLS context of a client whose identity key is
+/// `key` is created with. "" for a software key. For a key held by the tpm2
+/// provider NOT crypto::propertyQueryFor's "?provider=tpm2,...", which breaks
+/// TLS 1.2 on OpenSSL 3.0 with tpm2-openssl 1.1.x:
+///  - SSL_CTX_new_ex loads the TLS groups a provider announces only if the
+///    key manager fetched with the context's query comes from that provider
+///    (ssl_load_groups). With "?provider=tpm2" the EC key manager is tpm2's,
+///    and tpm2-openssl 1.1.x announces no TLS groups, so P-256/P-384/P-521
+///    vanish: the client offers only X25519/X448.
+///  - A TLS 1.2 server with an ECDSA certificate may use it only for a curve
+///    the client lists (RFC 8422 §5.1): "no shared cipher"; and the client's
+///    own P-256 certificate fails its check ("wrong curve"). TLS 1.3 only
+///    worked because the server took X25519.
+/// "?tpm2.signature=yes" prefers the tpm2 provider for signatures only (its
+/// signature algorithms alone carry that property): the CertificateVerify is
+/// made inside the TPM (OpenSSL 3.0 fetches the signature with the context's
+/// query and cannot use a TPM key from "default": "missing private key"),
+/// while key managers and key exchange tie and go to the provider loaded
+/// first — "default", which crypto::loadProvider loads before any other —
+/// so every group stays available and ephemeral ECDHE keys stay in software.
+/// Digests, ciphers and random numbers are never the TPM's. Side effect: the
+/// server's signatures are verified by the TPM too (a public-key operation).
+std::string tlsPropertyQuery(const crypto::PrivateKey& key) {
+  if (crypto::propertyQueryFor(key).empty()) {
+    return {};
+  }
+  return "?tpm2.signature=yes,tpm2.digest!=yes,tpm2.cipher!=yes,tpm2.rand!=yes";
+}
+
 /// A TLS client context: TLS 1.2 or later, the device's certificate, chain
 /// (D15) and key (an EVP_PKEY, possibly a TPM provider key: never exported),
 /// and the anchors to verify the server with (D13, D37) or none (D38, D39).
 Result<std::shared_ptr<asio::ssl::context>> makeContext(const TlsSetup& setup) {
-  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-  SSL_CTX* ctx = context->native_handle();
   ERR_clear_error();
+  // Created with the identity key's property query (see tlsPropertyQuery):
+  // SSL_CTX_new_ex fixes the query for every operation of the context.
+  const std::string propq =
+      setup.identity != nullptr ? tlsPropertyQuery(setup.identity->key) : std::string();
+  SSL_CTX* created =
+      SSL_CTX_new_ex(nullptr, propq.empty() ? nullptr : propq.c_str(), TLS_client_method());
+  if (created == nullptr) {
+    return Error(ClientErrc::InvalidRequest, "TLS setup: " + opensslErrors());
+  }
+  // Owns `created` from here on (asio::ssl::context frees it).
+  auto context = std::make_shared<asio::ssl::context>(created);
+  SSL_CTX* ctx = context->native_handle();
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);  // As asio's own constructor does.
+  if (!propq.empty() && SSL_CTX_set1_groups_list(ctx, "X25519:P-256:X448:P-521:P-384") != 1) {
+    // The NIST curves are missing: the tpm2 provider was loaded before
+    // "default" (e.g. by an OpenSSL configuration file), so the ties above
+    // went its way. TLS 1.2 to an ECDSA server, and TLS 1.3 to a server
+    // without X25519/X448, would fail later with an obscure alert.
+    return Error(ClientErrc::InvalidRequest,
+                 "TLS setup for the TPM-held identity key: the P-256/P-384/P-521 groups are "
+                 "unavailable because the tpm2 OpenSSL provider was activated before the "
+                 "default provider (load \"default\" first): " +
+                     opensslErrors());
+  }
   if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
     return Error(ClientErrc::InvalidRequest, "TLS setup: " + opensslErrors());
   }

@@ -2,6 +2,7 @@
 // decryption (D16).
 #include "crypto/cms_internal.h"
 #include "crypto/crypto_error.h"
+#include "crypto/providers.h"
 
 namespace sztp::crypto {
 
@@ -50,6 +51,23 @@ Result<DecryptedContent> decrypt(ByteView der, const Certificate& certificate,
   const auto outer = describeType(CMS_get0_type(cms->get()));
   if (outer.type != ContentType::EnvelopedData) {
     return Error(CryptoErrc::UnexpectedContentType, "expected EnvelopedData, got " + outer.oid);
+  }
+  // A key held by another provider (the tpm2 provider: D9, D16) is used
+  // only by operations fetched with its property query: CMS takes the query
+  // for the key-agreement (ECDH) or key-transport (RSA) context from the
+  // ContentInfo, which d2i into an existing CMS_ContentInfo keeps. The
+  // content was parsed once above under the limits; this parses the same
+  // bytes again into a ContentInfo bound to the query.
+  if (const std::string propq(propertyQueryFor(key)); !propq.empty()) {
+    CMS_ContentInfo* bound = CMS_ContentInfo_new_ex(nullptr, propq.c_str());
+    const unsigned char* p = der.data();
+    // On failure d2i frees `bound` and sets it to null.
+    if (bound == nullptr ||
+        d2i_CMS_ContentInfo(&bound, &p, static_cast<long>(der.size())) == nullptr) {
+      CMS_ContentInfo_free(bound);
+      return opensslError(CryptoErrc::OperationFailed, "binding the EnvelopedData to the key");
+    }
+    *cms = CmsPtr(bound);
   }
   BioPtr out(BIO_new(BIO_s_mem()));
   if (CMS_decrypt(cms->get(), key.native(), certificate.native(), nullptr, out.get(), CMS_BINARY) !=

@@ -12,6 +12,8 @@ constexpr std::size_t kMaxName = 255;
 constexpr std::size_t kMaxLabel = 63;
 constexpr std::uint16_t kClassIn = 1;
 constexpr std::uint16_t kTypeOpt = 41;
+/// mDNS: QU bit in a question's class, cache-flush bit in a record's (RFC 6762 §5.4, §10.2).
+constexpr std::uint16_t kMdnsTopBit = 0x8000;
 /// A DNS message over TCP is at most 65535 octets (RFC 1035 §4.2.2).
 constexpr std::size_t kMaxMessage = 65535;
 
@@ -109,8 +111,10 @@ std::string sztpSrvName(std::string_view domain) {
   return "_sztp._tcp." + std::string(trimDot(domain));
 }
 
-Result<Bytes> buildDnsQuery(std::uint16_t id, std::string_view name, std::uint16_t type,
-                            std::uint16_t udpPayload) {
+namespace {
+
+Result<Bytes> buildQuery(std::uint16_t id, std::string_view name, std::uint16_t type,
+                         std::uint16_t flags, std::uint16_t qclass, std::uint16_t udpPayload) {
   name = trimDot(name);
   if (name.empty()) {
     return Error(DiscoveryErrc::DnsNameInvalid, "empty name");
@@ -137,14 +141,14 @@ Result<Bytes> buildDnsQuery(std::uint16_t id, std::string_view name, std::uint16
   }
   Bytes out;
   put16(out, id);
-  put16(out, 0x0100);  // QR=0, opcode 0, RD=1
-  put16(out, 1);       // QDCOUNT
+  put16(out, flags);
+  put16(out, 1);  // QDCOUNT
   put16(out, 0);
   put16(out, 0);
   put16(out, udpPayload != 0 ? 1 : 0);  // ARCOUNT: the OPT record
   out.insert(out.end(), qname.begin(), qname.end());
   put16(out, type);
-  put16(out, kClassIn);
+  put16(out, qclass);
   if (udpPayload != 0) {
     out.push_back(0);  // root name
     put16(out, kTypeOpt);
@@ -156,8 +160,26 @@ Result<Bytes> buildDnsQuery(std::uint16_t id, std::string_view name, std::uint16
   return out;
 }
 
-Result<DnsResponse> parseDnsResponse(ByteView msg, std::uint16_t id, std::string_view name,
-                                     std::uint16_t type) {
+}  // namespace
+
+Result<Bytes> buildDnsQuery(std::uint16_t id, std::string_view name, std::uint16_t type,
+                            std::uint16_t udpPayload) {
+  return buildQuery(id, name, type, 0x0100 /* QR=0, opcode 0, RD=1 */, kClassIn, udpPayload);
+}
+
+Result<Bytes> buildMdnsQuery(std::uint16_t id, std::string_view name, std::uint16_t type,
+                             bool unicastResponse) {
+  // RFC 6762 §18.4: RD zero in multicast queries. No OPT record: legacy
+  // unicast answers are limited by the link MTU anyway (§17).
+  return buildQuery(id, name, type, 0x0000,
+                    unicastResponse ? static_cast<std::uint16_t>(kClassIn | kMdnsTopBit) : kClassIn,
+                    0);
+}
+
+namespace {
+
+Result<DnsResponse> parseResponse(ByteView msg, std::uint16_t id, std::string_view name,
+                                  std::uint16_t type, bool mdns) {
   if (msg.size() > kMaxMessage) {
     return Error(DiscoveryErrc::InputTooLarge, "DNS message over 65535 octets");
   }
@@ -178,14 +200,21 @@ Result<DnsResponse> parseDnsResponse(ByteView msg, std::uint16_t id, std::string
   const std::uint16_t arcount = get16(msg, 10);
   std::size_t pos = kHeaderSize;
   const std::string wanted = lower(trimDot(name));
+  if (mdns && response.rcode != 0) {
+    // RFC 6762 §18.11: messages with a non-zero rcode are silently ignored.
+    return Error(DiscoveryErrc::DnsReplyMismatch, "mDNS response with non-zero rcode");
+  }
   if (qdcount != 1) {
-    // A truncated answer may come without the question; nothing else may.
+    // A truncated answer may come without the question; nothing else may,
+    // except an mDNS response (RFC 6762 §6: responses carry no question;
+    // only records owned by `name` are taken below).
     if (qdcount == 0 && response.truncated) {
       return response;
     }
-    return Error(DiscoveryErrc::DnsReplyMismatch, "response does not repeat our one question");
-  }
-  {
+    if (qdcount != 0 || !mdns) {
+      return Error(DiscoveryErrc::DnsReplyMismatch, "response does not repeat our one question");
+    }
+  } else {
     std::size_t next = 0;
     auto qname = readName(msg, pos, next);
     if (!qname) {
@@ -216,7 +245,9 @@ Result<DnsResponse> parseDnsResponse(ByteView msg, std::uint16_t id, std::string
       return malformed("resource record header runs past the end");
     }
     const std::uint16_t rrType = get16(msg, next);
-    const std::uint16_t rrClass = get16(msg, next + 2);
+    // mDNS: the top bit of the class is the cache-flush bit (RFC 6762 §10.2).
+    const std::uint16_t rrClass =
+        static_cast<std::uint16_t>(get16(msg, next + 2) & (mdns ? ~kMdnsTopBit : 0xffff));
     const std::uint16_t rdlength = get16(msg, next + 8);
     const std::size_t rdata = next + 10;
     if (rdata + rdlength > msg.size()) {
@@ -274,6 +305,18 @@ Result<DnsResponse> parseDnsResponse(ByteView msg, std::uint16_t id, std::string
     }
   }
   return response;
+}
+
+}  // namespace
+
+Result<DnsResponse> parseDnsResponse(ByteView msg, std::uint16_t id, std::string_view name,
+                                     std::uint16_t type) {
+  return parseResponse(msg, id, name, type, false);
+}
+
+Result<DnsResponse> parseMdnsResponse(ByteView msg, std::uint16_t id, std::string_view name,
+                                      std::uint16_t type) {
+  return parseResponse(msg, id, name, type, true);
 }
 
 SztpTxtData parseSztpTxt(const std::vector<Bytes>& strings) {

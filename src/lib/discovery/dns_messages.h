@@ -35,6 +35,20 @@ std::string sztpSrvName(std::string_view domain);
 Result<Bytes> buildDnsQuery(std::uint16_t id, std::string_view name, std::uint16_t type,
                             std::uint16_t udpPayload = 4096);
 
+/// The mDNS group addresses and port (RFC 6762 §3, §22).
+inline constexpr const char* kMdnsGroupV4 = "224.0.0.251";
+inline constexpr const char* kMdnsGroupV6 = "ff02::fb";
+inline constexpr std::uint16_t kMdnsPort = 5353;
+
+/// A one-shot mDNS query (RFC 6762 §5.1) for `name` (normally under
+/// `.local`): RD clear (§18.4), no OPT record, class IN, with the QU bit
+/// (§5.4) when `unicastResponse`. Sent from a port other than 5353 it is a
+/// "legacy unicast" query (§6.7): responders answer with a conventional
+/// unicast DNS response to the source address and port that repeats `id`
+/// and the question. Same name checks as buildDnsQuery.
+Result<Bytes> buildMdnsQuery(std::uint16_t id, std::string_view name, std::uint16_t type,
+                             bool unicastResponse = false);
+
 struct SrvRecord {
   std::uint16_t priority = 0;
   std::uint16_t weight = 0;
@@ -68,6 +82,14 @@ struct DnsResponse {
 /// Other non-zero rcodes fail with DnsServerError.
 Result<DnsResponse> parseDnsResponse(ByteView message, std::uint16_t id, std::string_view name,
                                      std::uint16_t type);
+
+/// As parseDnsResponse, for the answer to buildMdnsQuery. Differences (RFC
+/// 6762): the top bit of every class (QU, cache-flush, §10.2) is ignored; a
+/// response without a question is accepted (§6), only records owned by
+/// `name` (or its CNAME chain) counting; a non-zero rcode makes the message
+/// one to ignore (§18.11): DnsReplyMismatch, like another transaction's.
+Result<DnsResponse> parseMdnsResponse(ByteView message, std::uint16_t id, std::string_view name,
+                                      std::uint16_t type);
 
 /// The SZTP TXT keys (X8): binary values of ci, oc, ov. Other keys are ignored.
 struct SztpTxtData {

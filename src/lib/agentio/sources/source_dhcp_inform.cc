@@ -1,8 +1,6 @@
 #include "agentio/sources/source_dhcp_inform.h"
 
 #include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -10,7 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <map>
 
 #include "agentio/sources/source_net.h"
 #include "dhcp/sztp_redirect_option.h"
@@ -21,49 +18,6 @@ namespace {
 
 namespace d = discovery;
 using Clock = std::chrono::steady_clock;
-
-struct Interface {
-  std::string name;
-  unsigned index = 0;
-  std::optional<std::array<std::uint8_t, 4>> v4;
-  bool v6 = false;
-  Bytes mac;
-};
-
-std::vector<Interface> upInterfaces(bool includeLoopback) {
-  std::map<std::string, Interface> byName;
-  ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) != 0) {
-    return {};
-  }
-  for (ifaddrs* ifa = list; ifa != nullptr; ifa = ifa->ifa_next) {
-    if (ifa->ifa_addr == nullptr || (ifa->ifa_flags & IFF_UP) == 0 ||
-        (!includeLoopback && (ifa->ifa_flags & IFF_LOOPBACK) != 0)) {
-      continue;
-    }
-    Interface& entry = byName[ifa->ifa_name];
-    entry.name = ifa->ifa_name;
-    entry.index = ::if_nametoindex(ifa->ifa_name);
-    const int family = ifa->ifa_addr->sa_family;
-    if (family == AF_INET && !entry.v4) {
-      const auto* sin = reinterpret_cast<const sockaddr_in*>(ifa->ifa_addr);
-      std::array<std::uint8_t, 4> address{};
-      std::memcpy(address.data(), &sin->sin_addr, 4);
-      entry.v4 = address;
-    } else if (family == AF_INET6) {
-      entry.v6 = true;
-    } else if (family == AF_PACKET) {
-      const auto* sll = reinterpret_cast<const sockaddr_ll*>(ifa->ifa_addr);
-      entry.mac.assign(sll->sll_addr, sll->sll_addr + std::min<std::size_t>(sll->sll_halen, 8));
-    }
-  }
-  ::freeifaddrs(list);
-  std::vector<Interface> out;
-  for (auto& [name, entry] : byName) {
-    out.push_back(std::move(entry));
-  }
-  return out;
-}
 
 std::uint32_t randomId(const std::function<Bytes(std::size_t)>& randomBytes) {
   const Bytes b = randomBytes ? randomBytes(4) : Bytes{};

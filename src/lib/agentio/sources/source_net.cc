@@ -1,12 +1,19 @@
 #include "agentio/sources/source_net.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
 
 #include "discovery/discovery_error.h"
 
@@ -40,6 +47,54 @@ Fd::~Fd() {
   if (fd_ >= 0) {
     ::close(fd_);
   }
+}
+
+std::vector<NetInterface> upInterfaces(bool includeLoopback) {
+  std::map<std::string, NetInterface> byName;
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) {
+    return {};
+  }
+  for (ifaddrs* ifa = list; ifa != nullptr; ifa = ifa->ifa_next) {
+    if (ifa->ifa_addr == nullptr || (ifa->ifa_flags & IFF_UP) == 0 ||
+        (!includeLoopback && (ifa->ifa_flags & IFF_LOOPBACK) != 0)) {
+      continue;
+    }
+    NetInterface& entry = byName[ifa->ifa_name];
+    entry.name = ifa->ifa_name;
+    entry.index = ::if_nametoindex(ifa->ifa_name);
+    entry.up = true;
+    entry.loopback = (ifa->ifa_flags & IFF_LOOPBACK) != 0;
+    entry.multicast = (ifa->ifa_flags & IFF_MULTICAST) != 0;
+    const int family = ifa->ifa_addr->sa_family;
+    if (family == AF_INET && !entry.v4) {
+      const auto* sin = reinterpret_cast<const sockaddr_in*>(ifa->ifa_addr);
+      std::array<std::uint8_t, 4> address{};
+      std::memcpy(address.data(), &sin->sin_addr, 4);
+      entry.v4 = address;
+    } else if (family == AF_INET6) {
+      entry.v6 = true;
+    } else if (family == AF_PACKET) {
+      const auto* sll = reinterpret_cast<const sockaddr_ll*>(ifa->ifa_addr);
+      entry.mac.assign(sll->sll_addr, sll->sll_addr + std::min<std::size_t>(sll->sll_halen, 8));
+    }
+  }
+  ::freeifaddrs(list);
+  std::vector<NetInterface> out;
+  for (auto& [name, entry] : byName) {
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::string addressText(ByteView address) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.size() == 4) {
+    ::inet_ntop(AF_INET, address.data(), text, sizeof text);
+  } else if (address.size() == 16) {
+    ::inet_ntop(AF_INET6, address.data(), text, sizeof text);
+  }
+  return text;
 }
 
 std::optional<SocketAddress> numericAddress(const std::string& host, std::uint16_t port) {

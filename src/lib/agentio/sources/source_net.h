@@ -5,10 +5,13 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/bytes.h"
 #include "common/result.h"
@@ -22,6 +25,24 @@ struct SocketAddress {
   int family() const { return storage.ss_family; }
 };
 std::optional<SocketAddress> numericAddress(const std::string& host, std::uint16_t port);
+
+/// A network interface as getifaddrs(3) reports it (in the calling thread's
+/// network namespace).
+struct NetInterface {
+  std::string name;
+  unsigned index = 0;
+  bool up = false;
+  bool loopback = false;
+  bool multicast = false;                         ///< IFF_MULTICAST
+  std::optional<std::array<std::uint8_t, 4>> v4;  ///< The first IPv4 address.
+  bool v6 = false;                                ///< Has an IPv6 address.
+  Bytes mac;                                      ///< Link-layer address (AF_PACKET), may be empty.
+};
+/// The interfaces that are up, by name; loopback ones only if `includeLoopback`.
+std::vector<NetInterface> upInterfaces(bool includeLoopback);
+
+/// An IP address (4 or 16 octets) in text form; "" for any other length.
+std::string addressText(ByteView address);
 
 /// An owned file descriptor.
 class Fd {

@@ -141,6 +141,74 @@ TEST(DnsResponse, FollowsCnameAndIgnoresOtherOwners) {
   EXPECT_EQ(r->txt[0], (std::vector<Bytes>{toBytes("ci=A")}));
 }
 
+TEST(MdnsQuery, LegacyUnicastQueryHasNoRdNoOptAndOptionalQu) {
+  auto q = buildMdnsQuery(0x4242, "SN-1._sztp.local", kDnsTypeTxt);
+  ASSERT_TRUE(q.ok());
+  // id, flags 0 (RD clear, RFC 6762 §18.4), one question, no OPT record.
+  EXPECT_EQ((Bytes(q->begin(), q->begin() + 12)),
+            (Bytes{0x42, 0x42, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ((Bytes(q->end() - 4, q->end())), (Bytes{0, kDnsTypeTxt, 0x00, 0x01}));
+  auto qu = buildMdnsQuery(1, "_sztp._tcp.local", kDnsTypeSrv, /*unicastResponse=*/true);
+  ASSERT_TRUE(qu.ok());
+  EXPECT_EQ((Bytes(qu->end() - 4, qu->end())), (Bytes{0, kDnsTypeSrv, 0x80, 0x01}));
+  EXPECT_EQ(buildMdnsQuery(1, "a..local", kDnsTypeTxt).error(), DiscoveryErrc::DnsNameInvalid);
+}
+
+TEST(MdnsResponse, CacheFlushBitNoQuestionAndRcode) {
+  const std::string name = "_sztp._tcp.local";
+  const Bytes query = *buildMdnsQuery(5, name, kDnsTypeSrv);
+  // Legacy unicast answer with the question repeated; records with the
+  // cache-flush bit set (class 0x8001), which unicast DNS parsing ignores.
+  Bytes m(query.begin(), query.begin() + 12);
+  m[2] = 0x84;  // QR, AA
+  m[7] = 1;     // ANCOUNT
+  m[11] = 1;    // ARCOUNT
+  m.insert(m.end(), query.begin() + 12, query.end());
+  auto flushRr = [&](Bytes& msg, const Bytes& owner, std::uint16_t type, const Bytes& rdata) {
+    msg.insert(msg.end(), owner.begin(), owner.end());
+    put16(msg, type);
+    put16(msg, 0x8001);
+    msg.insert(msg.end(), {0, 0, 0, 10});
+    put16(msg, static_cast<std::uint16_t>(rdata.size()));
+    msg.insert(msg.end(), rdata.begin(), rdata.end());
+  };
+  const std::size_t targetAt = m.size() + 12 + 6;
+  flushRr(m, kPointerToQuestion, kDnsTypeSrv, {0, 1, 0, 0, 0x20, 0xfb, 2, 'b', 's', 0xc0, 23});
+  flushRr(m, {0xc0, static_cast<std::uint8_t>(targetAt)}, kDnsTypeA, {10, 0, 0, 7});
+  auto r = parseMdnsResponse(m, 5, name, kDnsTypeSrv);
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  ASSERT_EQ(r->srv.size(), 1u);
+  EXPECT_EQ(r->srv[0], (SrvRecord{1, 0, 8443, "bs.local"}));
+  ASSERT_EQ(r->addresses.size(), 1u);
+  EXPECT_EQ(r->addresses[0].name, "bs.local");
+  auto unicast = parseDnsResponse(m, 5, name, kDnsTypeSrv);
+  ASSERT_TRUE(unicast.ok());
+  EXPECT_TRUE(unicast->srv.empty());  // class 0x8001 is not IN in unicast DNS
+
+  // Without the question (RFC 6762 §6): only records owned by the name count.
+  Bytes bare(m.begin(), m.begin() + 12);
+  bare[5] = 0;  // QDCOUNT 0
+  bare[7] = 2;
+  bare[11] = 0;
+  flushRr(bare, {5, '_', 's', 'z', 't', 'p', 4, '_', 't', 'c', 'p', 5, 'l', 'o', 'c', 'a', 'l', 0},
+          kDnsTypeSrv, {0, 2, 0, 0, 0x01, 0xbb, 1, 'x', 0});
+  flushRr(bare, {5, 'o', 't', 'h', 'e', 'r', 0}, kDnsTypeSrv, {0, 3, 0, 0, 0x01, 0xbb, 1, 'y', 0});
+  auto noQuestion = parseMdnsResponse(bare, 5, name, kDnsTypeSrv);
+  ASSERT_TRUE(noQuestion.ok()) << noQuestion.error().describe();
+  ASSERT_EQ(noQuestion->srv.size(), 1u);
+  EXPECT_EQ(noQuestion->srv[0].target, "x");
+  EXPECT_EQ(parseDnsResponse(bare, 5, name, kDnsTypeSrv).error(), DiscoveryErrc::DnsReplyMismatch);
+
+  // Another id, another question, or a non-zero rcode: ignored (§18.11).
+  EXPECT_EQ(parseMdnsResponse(m, 6, name, kDnsTypeSrv).error(), DiscoveryErrc::DnsReplyMismatch);
+  EXPECT_EQ(parseMdnsResponse(m, 5, "_sztp._tcp.example", kDnsTypeSrv).error(),
+            DiscoveryErrc::DnsReplyMismatch);
+  Bytes refused = m;
+  refused[3] = 0x05;
+  EXPECT_EQ(parseMdnsResponse(refused, 5, name, kDnsTypeSrv).error(),
+            DiscoveryErrc::DnsReplyMismatch);
+}
+
 TEST(SztpTxt, KeepsOnlyCiOcOvFirstInstanceBinary) {
   const Bytes binary{'c', 'i', '=', 0x30, 0x82, 0x00, '=', 0xff};
   auto data = parseSztpTxt({toBytes("txtvers=1"), binary, toBytes("CI=second"), toBytes("oc=OC"),

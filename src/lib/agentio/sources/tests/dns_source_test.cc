@@ -54,6 +54,7 @@ class DnsSourceTest : public ::testing::Test {
     c.port = server_->port();
     c.timeout = std::chrono::milliseconds(1500);
     c.random = [](std::uint32_t n) { return n / 2; };
+    c.mdns = false;  // unicast only here; mDNS: mdns_source_test.cc
     return c;
   }
   std::unique_ptr<testutil::DnsmasqProcess> server_;
@@ -127,6 +128,7 @@ TEST(DnsSourceNoServer, FailsWithoutNameServerOrAnswer) {
   c.serialNumber = "SN-1";
   c.domains = {"example.com"};
   c.resolvConf = "/nonexistent/resolv.conf";
+  c.mdns = false;
   EXPECT_EQ(DnsSource(c).discover().error().reason(), "discovery-source-unavailable");
   // A port nobody listens on: ICMP refused / timeout, reported as an error.
   c.nameservers = {"127.0.0.1"};
