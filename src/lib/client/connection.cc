@@ -167,8 +167,9 @@ Result<std::shared_ptr<asio::ssl::context>> makeContext(const TlsSetup& setup) {
   // Owns `created` from here on (asio::ssl::context frees it).
   auto context = std::make_shared<asio::ssl::context>(created);
   SSL_CTX* ctx = context->native_handle();
-  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);  // As asio's own constructor does.
-  if (!propq.empty() && SSL_CTX_set1_groups_list(ctx, "X25519:P-256:X448:P-521:P-384") != 1) {
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);       // As asio's own constructor does.
+  std::string groups = "X25519:P-256:X448:P-521:P-384";  // mutable: SSL_CTX_ctrl takes void*
+  if (!propq.empty() && SSL_CTX_ctrl(ctx, SSL_CTRL_SET_GROUPS_LIST, 0, groups.data()) != 1) {
     // The NIST curves are missing: the tpm2 provider was loaded before
     // "default" (e.g. by an OpenSSL configuration file), so the ties above
     // went its way. TLS 1.2 to an ECDSA server, and TLS 1.3 to a server
