@@ -117,6 +117,24 @@ Status readWellKnown(Section& s, const std::string& key, std::vector<WellKnownSe
   return {};
 }
 
+// The mDNS keys of sources.dns (X5).
+Status readMdns(Section& d, SourcesConfig& src) {
+  SZTP_TRY(d.flag("mdns", src.mdns));
+  SZTP_TRY(d.duration("mdns-timeout", src.mdnsTimeout));
+  if (src.mdnsTimeout.count() <= 0) {
+    return d.error(d.get("mdns-timeout"), "mdns-timeout",
+                   "must be more than 0 (answers are collected for this long)");
+  }
+  SZTP_TRY(d.list("mdns-interfaces", src.mdnsInterfaces));
+  SZTP_TRY(d.flag("mdns-ipv4", src.mdnsV4));
+  SZTP_TRY(d.flag("mdns-ipv6", src.mdnsV6));
+  if (src.mdns && !src.mdnsV4 && !src.mdnsV6) {
+    return d.error(d.get("mdns-ipv6"), "mdns-ipv6",
+                   "mdns-ipv4 and mdns-ipv6 are both false; to turn mDNS off, set mdns: false");
+  }
+  return {};
+}
+
 Status readSources(Section& top, AgentConfig& config, const fs::path& base) {
   if (!top.has("sources")) {
     return {};
@@ -148,6 +166,7 @@ Status readSources(Section& top, AgentConfig& config, const fs::path& base) {
     SZTP_TRY(d.count("port", port, 1, 65535));
     src.dnsPort = static_cast<std::uint16_t>(port);
     SZTP_TRY(d.path("resolv-conf", src.resolvConf, base));
+    SZTP_TRY(readMdns(d, src));
     SZTP_TRY(d.finish());
   }
   SZTP_TRY(readWellKnown(s, "well-known", src.wellKnown, base));
@@ -277,17 +296,8 @@ Status readConfig(const YAML::Node& root, AgentConfig& config) {
 Result<AgentConfig> parseAgentConfig(std::string_view yaml, const fs::path& path) {
   AgentConfig config;
   config.configFile = path;
-  try {
-    const YAML::Node root = YAML::Load(std::string(yaml));
-    if (!root.IsMap()) {
-      return Error(CodecErrc::InvalidValue, path.string() + ": the file must be a YAML mapping");
-    }
-    if (auto ok = readConfig(root, config); !ok) {
-      return std::move(ok).error().addContext(path.string());
-    }
-  } catch (const YAML::Exception& e) {
-    return Error(CodecErrc::InvalidValue, path.string() + ": " + e.what());
-  }
+  SZTP_TRY(config::readConfigFile(
+      yaml, path, [&](const YAML::Node& root) { return readConfig(root, config); }));
   return config;
 }
 

@@ -62,6 +62,12 @@ struct SourcesConfig {
   std::vector<std::string> dnsNameservers;  ///< IP literals; empty = resolv.conf nameserver
   std::uint16_t dnsPort = 53;
   std::filesystem::path resolvConf = "/etc/resolv.conf";
+  /// mDNS (X5, RFC 6762): asked before unicast DNS; defaults as agentio::DnsConfig.
+  bool mdns = true;
+  std::chrono::milliseconds mdnsTimeout{1000};  ///< per query; more than 0
+  std::vector<std::string> mdnsInterfaces;      ///< empty = every multicast interface that is up
+  bool mdnsV4 = true;                           ///< query 224.0.0.251
+  bool mdnsV6 = true;                           ///< query ff02::fb
   std::vector<WellKnownServer> wellKnown;
   std::vector<std::string> bootstrapUrls;  ///< https://host[:port] (labs; also --bootstrap-url)
 };

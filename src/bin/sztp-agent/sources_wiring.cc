@@ -72,6 +72,11 @@ Result<std::vector<std::unique_ptr<agent::SourceProvider>>> buildSources(
       dns.nameservers = src.dnsNameservers;
       dns.resolvConf = src.resolvConf.string();
       dns.port = src.dnsPort;
+      dns.mdns = src.mdns;
+      dns.mdnsTimeout = src.mdnsTimeout;
+      dns.mdnsInterfaces = src.mdnsInterfaces;
+      dns.mdnsV4 = src.mdnsV4;
+      dns.mdnsV6 = src.mdnsV6;
       dns.random = randomBelow;
       if (leases != nullptr) {
         dns.moreDomains = [leases] { return leases->domains(); };

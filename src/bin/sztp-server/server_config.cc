@@ -220,17 +220,8 @@ Result<Endpoint> parseEndpoint(std::string_view text) {
 Result<ServerConfig> parseServerConfig(std::string_view yaml, const fs::path& path) {
   ServerConfig config;
   config.configFile = path;
-  try {
-    const YAML::Node root = YAML::Load(std::string(yaml));
-    if (!root.IsMap()) {
-      return Error(CodecErrc::InvalidValue, path.string() + ": the file must be a YAML mapping");
-    }
-    if (auto ok = readConfig(root, config); !ok) {
-      return std::move(ok).error().addContext(path.string());
-    }
-  } catch (const YAML::Exception& e) {
-    return Error(CodecErrc::InvalidValue, path.string() + ": " + e.what());
-  }
+  SZTP_TRY(config::readConfigFile(
+      yaml, path, [&](const YAML::Node& root) { return readConfig(root, config); }));
   for (const auto& endpoint : config.admin.listen) {
     if (!config.admin.tls && !isLoopback(endpoint.address) && !config.admin.allowInsecureRemote) {
       return Error(CodecErrc::InvalidValue,

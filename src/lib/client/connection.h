@@ -1,8 +1,9 @@
 #pragma once
 
 // Internal to sztp_client: one HTTP/1.1 connection (plain or TLS) driven
-// synchronously over Boost.Asio/Beast, with a deadline on every operation.
-// The only file of the client besides connection.cc that sees Asio or OpenSSL.
+// synchronously over Boost.Asio/Beast, with a deadline on every operation —
+// the RESTCONF client's. Boot images go through BlockingConnection instead
+// (blocking_connection.h), which moves bulk data with far less overhead.
 
 #include <chrono>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "agent/ports.h"
+#include "client/tls_client.h"
 #include "client/transport_settings.h"
 #include "common/result.h"
 #include "crypto/certificate.h"
@@ -22,18 +24,6 @@ namespace asio = net::detail::asio;
 namespace beast = net::detail::beast;
 namespace bhttp = net::detail::bhttp;
 using tcp = net::detail::tcp;
-using SteadyTime = std::chrono::steady_clock::time_point;
-
-/// How to secure a connection.
-struct TlsSetup {
-  bool tls = true;
-  /// Anchors to authenticate the server with (chain to any of them, partial
-  /// chains allowed so an intermediate works, then the host name or address
-  /// per RFC 6125); empty: the server is not authenticated.
-  std::vector<crypto::Certificate> anchors;
-  /// Client certificate, chain and key to present; null: none.
-  const agent::DeviceIdentity* identity = nullptr;
-};
 
 /// A read answer with a body held in memory.
 struct StringAnswer {

@@ -1,108 +1,21 @@
 #include "client/downloader.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <limits>
+#include <sstream>
 
+#include "client/blocking_connection.h"
 #include "client/client_error.h"
-#include "client/connection.h"
+#include "client/part_file.h"
 #include "client/wire.h"
 #include "common/hex.h"
-#include "crypto/digest.h"
 
 namespace sztp::client {
 namespace {
 
-namespace bhttp = detail::bhttp;
-using detail::Connection;
+namespace bhttp = net::detail::bhttp;
+using detail::BlockingConnection;
+using detail::PartFile;
 using detail::SteadyTime;
-
-constexpr std::size_t kMaxValidatorBytes = 512;
-
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd = -1) : fd_(fd) {}
-  ~UniqueFd() { reset(); }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  int get() const { return fd_; }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-    fd_ = fd;
-  }
-
- private:
-  int fd_;
-};
-
-std::string errnoText(const std::string& what, const std::string& path) {
-  return what + " " + path + ": " + std::strerror(errno);
-}
-
-Error fileError(const std::string& what, const std::string& path) {
-  return Error(ClientErrc::DownloadFailed, errnoText(what, path));
-}
-
-bool writeAll(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t written = ::write(fd, data, size);
-    if (written < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return false;
-    }
-    data += written;
-    size -= static_cast<std::size_t>(written);
-  }
-  return true;
-}
-
-std::string readSmallFile(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    return {};
-  }
-  char text[kMaxValidatorBytes];
-  const ssize_t got = ::read(fd.get(), text, sizeof text);
-  if (got <= 0 || static_cast<std::size_t>(got) >= sizeof text) {
-    return {};
-  }
-  std::string value(text, static_cast<std::size_t>(got));
-  // Only a header-safe value goes back on the wire.
-  for (const char c : value) {
-    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) {
-      return {};
-    }
-  }
-  return value;
-}
-
-void writeSmallFile(const std::string& path, const std::string& value) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (fd.get() >= 0) {
-    (void)writeAll(fd.get(), value.data(), value.size());
-  }
-}
-
-void fsyncDirectoryOf(const std::string& path) {
-  auto directory = std::filesystem::path(path).parent_path();
-  if (directory.empty()) {
-    directory = ".";
-  }
-  UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() >= 0) {
-    (void)::fsync(fd.get());
-  }
-}
 
 SteadyTime earliest(SteadyTime a, SteadyTime b) {
   return std::min(a, b);
@@ -110,55 +23,6 @@ SteadyTime earliest(SteadyTime a, SteadyTime b) {
 
 bool isRedirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-}
-
-/// The partial file being written: its descriptor, length and running hash.
-struct PartFile {
-  std::string path;
-  std::string validatorPath;
-  UniqueFd fd;
-  std::uint64_t size = 0;
-  crypto::Sha256 hash;
-
-  Status restart() {
-    if (::ftruncate(fd.get(), 0) != 0 || ::lseek(fd.get(), 0, SEEK_SET) != 0) {
-      return fileError("truncating", path);
-    }
-    size = 0;
-    (void)hash.finish();  // resets
-    ::unlink(validatorPath.c_str());
-    return {};
-  }
-
-  void remove() {
-    fd.reset();
-    ::unlink(path.c_str());
-    ::unlink(validatorPath.c_str());
-  }
-};
-
-/// Opens (or creates) the .part and hashes what an earlier run left in it.
-Status openPart(PartFile& part, std::vector<char>& buffer) {
-  part.fd.reset(::open(part.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (part.fd.get() < 0) {
-    return fileError("opening", part.path);
-  }
-  while (true) {
-    const ssize_t got = ::read(part.fd.get(), buffer.data(), buffer.size());
-    if (got < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return fileError("reading", part.path);
-    }
-    if (got == 0) {
-      break;
-    }
-    part.hash.update(ByteView(reinterpret_cast<const std::uint8_t*>(buffer.data()),
-                              static_cast<std::size_t>(got)));
-    part.size += static_cast<std::uint64_t>(got);
-  }
-  return {};
 }
 
 }  // namespace
@@ -180,20 +44,17 @@ Result<agent::DownloadResult> HttpsDownloader::download(const agent::DownloadReq
     return Error(ClientErrc::InvalidRequest, "no destination path");
   }
   const auto overall = std::chrono::steady_clock::now() + request.timeout;
-  std::vector<char> buffer(settings_.bufferBytes);
-
-  PartFile part;
-  part.path = request.destinationPath + ".part";
-  part.validatorPath = part.path + ".validator";
-  if (auto opened = openPart(part, buffer); !opened) {
+  auto opened = PartFile::open(request.destinationPath, settings_.bufferBytes);
+  if (!opened) {
     return std::move(opened).error();
   }
-  if (request.maxBytes != 0 && part.size > request.maxBytes) {
+  PartFile& part = **opened;
+  if (request.maxBytes != 0 && part.size() > request.maxBytes) {
     if (auto restarted = part.restart(); !restarted) {
       return std::move(restarted).error();
     }
   }
-  std::string validator = part.size > 0 ? readSmallFile(part.validatorPath) : std::string();
+  std::string validator = part.size() > 0 ? part.validator() : std::string();
 
   detail::TlsSetup setup;
   setup.anchors = settings_.trustAnchors;
@@ -206,7 +67,7 @@ Result<agent::DownloadResult> HttpsDownloader::download(const agent::DownloadReq
   int redirects = 0;
   while (!complete) {
     setup.tls = uri->tls;
-    auto connection = Connection::open(uri->host, uri->port, setup, settings_.transport);
+    auto connection = BlockingConnection::open(uri->host, uri->port, setup, settings_.transport);
     if (!connection) {
       return std::move(connection).error().addContext("download " + request.uri);
     }
@@ -215,9 +76,9 @@ Result<agent::DownloadResult> HttpsDownloader::download(const agent::DownloadReq
     get.set(bhttp::field::user_agent, settings_.transport.userAgent);
     get.set(bhttp::field::accept, "*/*");
     get.set(bhttp::field::accept_encoding, "identity");
-    const bool ranged = part.size > 0;
+    const bool ranged = part.size() > 0;
     if (ranged) {
-      get.set(bhttp::field::range, "bytes=" + std::to_string(part.size) + "-");
+      get.set(bhttp::field::range, "bytes=" + std::to_string(part.size()) + "-");
       if (!validator.empty()) {
         get.set(bhttp::field::if_range, validator);
       }
@@ -228,15 +89,15 @@ Result<agent::DownloadResult> HttpsDownloader::download(const agent::DownloadReq
       return earliest(std::chrono::steady_clock::now() + settings_.transport.requestTimeout,
                       overall);
     };
-    if (auto sent = (*connection)->write(get, requestDeadline()); !sent) {
+    std::ostringstream wire;
+    wire << get;
+    if (auto sent = (*connection)->write(wire.str(), requestDeadline()); !sent) {
       return std::move(sent).error().addContext("download " + request.uri);
     }
-    bhttp::response_parser<bhttp::buffer_body> parser;
-    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    if (auto header = (*connection)->readHeader(parser, requestDeadline()); !header) {
+    if (auto header = (*connection)->readHeader(requestDeadline()); !header) {
       return std::move(header).error().addContext("download " + request.uri);
     }
-    const auto& response = parser.get();
+    const auto& response = (*connection)->header();
     const int status = static_cast<int>(response.result_int());
 
     if (isRedirect(status)) {
@@ -262,8 +123,8 @@ Result<agent::DownloadResult> HttpsDownloader::download(const agent::DownloadReq
     if (status == 416 && ranged) {
       // What we hold may be the whole file already; otherwise start over once.
       auto range = parseContentRange(response[bhttp::field::content_range]);
-      if (range && range->unsatisfied && range->range.complete == part.size) {
-        total = part.size;
+      if (range && range->unsatisfied && range->range.complete == part.size()) {
+        total = part.size();
         result.resumed = true;
         complete = true;
         break;
@@ -281,7 +142,7 @@ Result<agent::DownloadResult> HttpsDownloader::download(const agent::DownloadReq
 
     if (status == 206 && ranged) {
       auto range = parseContentRange(response[bhttp::field::content_range]);
-      if (!range || range->unsatisfied || range->range.first != part.size) {
+      if (!range || range->unsatisfied || range->range.first != part.size()) {
         if (restartedOnce) {
           return Error(ClientErrc::DownloadFailed,
                        "the server answered another range than asked for " + request.uri);
@@ -304,7 +165,7 @@ Result<agent::DownloadResult> HttpsDownloader::download(const agent::DownloadReq
         }
         result.resumed = false;
       }
-      if (const auto length = parser.content_length()) {
+      if (const auto length = (*connection)->contentLength()) {
         total = *length;
       }
     } else {
@@ -322,33 +183,31 @@ Result<agent::DownloadResult> HttpsDownloader::download(const agent::DownloadReq
       const std::string etag(response[bhttp::field::etag]);
       const std::string lastModified(response[bhttp::field::last_modified]);
       const std::string keep = (!etag.empty() && etag.rfind("W/", 0) != 0) ? etag : lastModified;
-      if (!keep.empty() && keep.size() < kMaxValidatorBytes) {
-        writeSmallFile(part.validatorPath, keep);
-      }
+      part.keepValidator(keep);
     }
 
-    // Stream the body: one buffer, hashed as it is written (D46).
+    // Stream the body: received here, written and hashed by the part's
+    // writer thread (D46).
     if (request.progress) {
-      request.progress(part.size, total);
+      request.progress(part.size(), total);
     }
-    while (!parser.is_done()) {
+    for (bool done = false; !done;) {
       std::size_t got = 0;
       auto read =
-          (*connection)->readBody(parser, buffer.data(), buffer.size(), requestDeadline(), got);
-      if (request.maxBytes != 0 && part.size + got > request.maxBytes) {
+          (*connection)
+              ->readBody(part.buffer(), settings_.bufferBytes, requestDeadline(), got, done);
+      if (request.maxBytes != 0 && part.size() + got > request.maxBytes) {
         part.remove();
         return Error(ClientErrc::DownloadTooLarge, request.uri + " is more than the " +
                                                        std::to_string(request.maxBytes) +
                                                        " octets allowed");
       }
       if (got > 0) {
-        if (!writeAll(part.fd.get(), buffer.data(), got)) {
-          return fileError("writing", part.path);
+        if (auto committed = part.commit(got); !committed) {
+          return std::move(committed).error();
         }
-        part.hash.update(ByteView(reinterpret_cast<const std::uint8_t*>(buffer.data()), got));
-        part.size += got;
         if (request.progress) {
-          request.progress(part.size, total);
+          request.progress(part.size(), total);
         }
       }
       if (!read) {
@@ -357,20 +216,27 @@ Result<agent::DownloadResult> HttpsDownloader::download(const agent::DownloadReq
           error = Error(ClientErrc::Timeout, "the download took longer than " +
                                                  std::to_string(request.timeout.count()) + " s");
         }
-        // The .part stays: the next attempt resumes with Range.
-        return error.addContext("download " + request.uri + " (" + std::to_string(part.size) +
+        // The .part stays, with all that arrived: the next attempt resumes with Range.
+        if (auto drained = part.drain(); !drained) {
+          return std::move(drained).error();
+        }
+        return error.addContext("download " + request.uri + " (" + std::to_string(part.size()) +
                                 " octets kept for resuming)");
       }
     }
-    if (total && part.size != *total) {
-      return Error(ClientErrc::DownloadFailed, "received " + std::to_string(part.size) +
+    if (total && part.size() != *total) {
+      return Error(ClientErrc::DownloadFailed, "received " + std::to_string(part.size()) +
                                                    " octets of " + std::to_string(*total));
     }
     complete = true;
   }
 
-  result.bytes = part.size;
-  result.sha256 = part.hash.finish();
+  result.bytes = part.size();
+  auto digest = part.digest();
+  if (!digest) {
+    return std::move(digest).error();
+  }
+  result.sha256 = std::move(*digest);
   if (!request.sha256.empty() &&
       std::none_of(request.sha256.begin(), request.sha256.end(),
                    [&](const Bytes& expected) { return expected == result.sha256; })) {
@@ -379,15 +245,9 @@ Result<agent::DownloadResult> HttpsDownloader::download(const agent::DownloadReq
                  request.uri + ": sha-256 " + hexStringEncode(result.sha256) + " matches none of " +
                      std::to_string(request.sha256.size()) + " image-verification hash(es)");
   }
-  if (::fsync(part.fd.get()) != 0) {
-    return fileError("syncing", part.path);
+  if (auto installed = part.install(); !installed) {
+    return std::move(installed).error();
   }
-  part.fd.reset();
-  if (::rename(part.path.c_str(), request.destinationPath.c_str()) != 0) {
-    return fileError("renaming", part.path);
-  }
-  fsyncDirectoryOf(request.destinationPath);
-  ::unlink(part.validatorPath.c_str());
   return result;
 }
 

@@ -23,13 +23,16 @@ struct DownloaderSettings {
   bool allowHttp = false;
   /// Redirects followed per download; only to the same scheme.
   int maxRedirects = 5;
-  /// The one body buffer (memory stays constant whatever the image size).
-  std::size_t bufferBytes = 64 * 1024;
+  /// Each of the four buffers between the receiving thread and the writer
+  /// thread (memory stays constant whatever the image size).
+  std::size_t bufferBytes = 256 * 1024;
 };
 
-/// Boot-image downloads over HTTPS (Boost.Beast, OpenSSL), streamed to
-/// `destinationPath + ".part"` through a fixed buffer while SHA-256 is
-/// computed in-process as the octets arrive (D46). An existing .part is
+/// Boot-image downloads over HTTPS (OpenSSL on a blocking socket, Beast's
+/// HTTP parser), streamed to `destinationPath + ".part"` through fixed
+/// buffers while SHA-256 is computed in-process as the octets arrive (D46):
+/// the calling thread receives and decrypts, a second thread writes and
+/// hashes. An existing .part is
 /// hashed and continued with "Range: bytes=N-" (and If-Range with the
 /// validator kept in `destinationPath + ".part.validator"`); a 200 answer to
 /// that starts over. The final digest must equal one of request.sha256 when

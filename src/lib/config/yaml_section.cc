@@ -165,6 +165,22 @@ Status Section::finish() const {
   return {};
 }
 
+Status readConfigFile(std::string_view yaml, const fs::path& path,
+                      const std::function<Status(const YAML::Node& root)>& read) {
+  try {
+    const YAML::Node root = YAML::Load(std::string(yaml));
+    if (!root.IsMap()) {
+      return Error(CodecErrc::InvalidValue, path.string() + ": the file must be a YAML mapping");
+    }
+    if (auto ok = read(root); !ok) {
+      return std::move(ok).error().addContext(path.string());
+    }
+  } catch (const YAML::Exception& e) {
+    return Error(CodecErrc::InvalidValue, path.string() + ": " + e.what());
+  }
+  return {};
+}
+
 Result<std::chrono::milliseconds> parseDurationMs(std::string_view text) {
   std::size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {

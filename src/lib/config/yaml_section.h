@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <set>
 #include <string>
@@ -59,6 +60,14 @@ class Section {
   std::string path_;
   std::set<std::string> seen_;
 };
+
+/// Reads a whole configuration file: parses `yaml` (the text of the file at
+/// `path`), requires its top level to be a mapping and hands that to `read`.
+/// Every error, including a YAML syntax error (yaml-cpp gives its line and
+/// column) and a yaml-cpp exception thrown inside `read`, is
+/// CodecErrc::InvalidValue and starts with `path`.
+Status readConfigFile(std::string_view yaml, const std::filesystem::path& path,
+                      const std::function<Status(const YAML::Node& root)>& read);
 
 /// "10s", "250ms", "2m", "1h" → milliseconds.
 Result<std::chrono::milliseconds> parseDurationMs(std::string_view text);

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -41,11 +42,11 @@ Bytes sha256Of(std::string_view text) {
   return crypto::sha256(ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
-/// Serves one connection over plain HTTP: an answer announcing `announced`
-/// octets but sending only `body`, then closes.
-class TruncatingPeer {
+/// Serves one connection over plain HTTP: reads the request, sends `answer`
+/// as it is (or nothing when `silent`), then closes.
+class RawPeer {
  public:
-  TruncatingPeer(std::string body, std::size_t announced) {
+  explicit RawPeer(std::string answer, bool silent = false) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -57,11 +58,12 @@ class TruncatingPeer {
       ADD_FAILURE() << "listen";
     }
     port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this, body = std::move(body), announced] {
+    thread_ = std::thread([this, answer = std::move(answer), silent] {
       const int client = ::accept(fd_, nullptr, nullptr);
       if (client < 0) {
         return;
       }
+      client_ = client;
       std::string request;
       char chunk[1024];
       while (request.find("\r\n\r\n") == std::string::npos) {
@@ -75,14 +77,21 @@ class TruncatingPeer {
         const std::lock_guard lock(mutex_);
         request_ = request;
       }
-      const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(announced) +
-                                 "\r\nETag: \"v1\"\r\n\r\n" + body;
-      (void)!::write(client, answer.data(), answer.size());
+      if (silent) {
+        // Holds the connection open without a word until the test ends.
+        char ignored = 0;
+        (void)!::read(client, &ignored, 1);
+      } else {
+        (void)!::write(client, answer.data(), answer.size());
+      }
       ::close(client);
     });
   }
-  ~TruncatingPeer() {
+  ~RawPeer() {
     ::shutdown(fd_, SHUT_RDWR);
+    if (const int client = client_.load(); client >= 0) {
+      ::shutdown(client, SHUT_RDWR);
+    }
     thread_.join();
     ::close(fd_);
   }
@@ -91,6 +100,7 @@ class TruncatingPeer {
  private:
   int fd_ = -1;
   std::uint16_t port_ = 0;
+  std::atomic<int> client_{-1};
   std::thread thread_;
   std::mutex mutex_;
   std::string request_;
@@ -311,7 +321,8 @@ TEST_F(DownloaderTest, CutAnswerKeepsThePartAndTheNextRunResumes) {
   const std::size_t sent = 120'000;
   auto r = request();
   {
-    TruncatingPeer peer(content_.substr(0, sent), content_.size());
+    RawPeer peer("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(content_.size()) +
+                 "\r\nETag: \"v1\"\r\n\r\n" + content_.substr(0, sent));
     auto s = settings();
     s.allowHttp = true;
     HttpsDownloader lab(s);
@@ -332,6 +343,86 @@ TEST_F(DownloaderTest, CutAnswerKeepsThePartAndTheNextRunResumes) {
   EXPECT_FALSE(result->resumed);
   EXPECT_EQ(testutil::readText(r.destinationPath), content_);
   EXPECT_EQ(ranges(), std::vector<std::string>{"bytes=120000-"});
+}
+
+/// What a lab file server might send instead of a Content-Length body.
+class RawAnswerTest : public DownloaderTest {
+ protected:
+  Result<agent::DownloadResult> fetch(const std::string& answer, bool silent = false) {
+    RawPeer peer(answer, silent);
+    auto s = settings();
+    s.allowHttp = true;
+    s.transport.requestTimeout = 300ms;
+    HttpsDownloader lab(s);
+    auto r = request();
+    r.uri = "http://127.0.0.1:" + std::to_string(peer.port()) + "/os.img";
+    return lab.download(r);
+  }
+  std::string chunked(std::size_t pieces) const {
+    std::string body;
+    const std::size_t step = content_.size() / pieces + 1;
+    for (std::size_t at = 0; at < content_.size(); at += step) {
+      const auto piece = content_.substr(at, step);
+      char size[32];
+      std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+      body += size + piece + "\r\n";
+    }
+    return body;
+  }
+};
+
+TEST_F(RawAnswerTest, ChunkedBodyIsReassembledAndVerified) {
+  auto result =
+      fetch("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(7) + "0\r\n\r\n");
+  ASSERT_TRUE(result.ok()) << result.error().describe();
+  EXPECT_EQ(result->bytes, content_.size());
+  EXPECT_EQ(testutil::readText(request().destinationPath), content_);
+}
+
+TEST_F(RawAnswerTest, ChunkedBodyThatStopsIsTruncated) {
+  auto result = fetch("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(7));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error(), ClientErrc::AnswerTruncated) << result.error().describe();
+  EXPECT_FALSE(fs::exists(request().destinationPath));
+}
+
+TEST_F(RawAnswerTest, MalformedChunkIsRefused) {
+  auto result = fetch("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error(), ClientErrc::AnswerMalformed) << result.error().describe();
+}
+
+TEST_F(RawAnswerTest, CloseDelimitedBodyOverPlainTcpIsComplete) {
+  auto result = fetch("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + content_);
+  ASSERT_TRUE(result.ok()) << result.error().describe();
+  EXPECT_EQ(testutil::readText(request().destinationPath), content_);
+}
+
+TEST_F(RawAnswerTest, HeaderOverTheLimitIsTooLarge) {
+  auto result =
+      fetch("HTTP/1.1 200 OK\r\nX-Filler: " + std::string(20'000, 'a') + "\r\n\r\n" + content_);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error(), ClientErrc::AnswerTooLarge) << result.error().describe();
+}
+
+TEST_F(RawAnswerTest, GarbageInsteadOfHttpIsMalformed) {
+  auto result = fetch("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error(), ClientErrc::AnswerMalformed) << result.error().describe();
+}
+
+TEST_F(RawAnswerTest, SilentServerTimesOut) {
+  const auto started = std::chrono::steady_clock::now();
+  auto result = fetch("", true);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error(), ClientErrc::Timeout) << result.error().describe();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
+TEST_F(RawAnswerTest, ServerClosingBeforeAnyAnswerIsTruncated) {
+  auto result = fetch("");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error(), ClientErrc::AnswerTruncated) << result.error().describe();
 }
 
 }  // namespace

@@ -7,26 +7,17 @@
 // missing.
 //
 // A program of its own: it loads the tpm2 provider into the process-global
-// default library context, as the agent does (crypto/providers.h). swtpm runs
-// without a resource manager (3 transient object slots) and serves one
-// connection at a time, so the keys are persistent (no transient slot held)
-// and made with tpm2-tools BEFORE the provider takes the connection.
+// default library context, as the agent does (crypto/providers.h). The keys
+// are persistent (no transient slot held) and made with tpm2-tools BEFORE the
+// provider takes the connection (testutil/software_tpm.h says why).
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "client/bootstrap_client.h"
 #include "client/client_error.h"
@@ -37,8 +28,7 @@
 #include "model/restconf_error.h"
 #include "net/tests/test_server.h"
 #include "pki/demo_pki.h"
-#include "testutil/command.h"
-#include "testutil/temp_dir.h"
+#include "testutil/software_tpm.h"
 
 namespace sztp::client {
 namespace {
@@ -46,148 +36,19 @@ namespace {
 using namespace std::chrono_literals;
 using testing::take;
 
-constexpr const char* kEcHandle = "0x81000001";
-constexpr const char* kRsaHandle = "0x81000002";
+constexpr const char* kEcHandle = testutil::kTpmEcHandle;
+constexpr const char* kRsaHandle = testutil::kTpmRsaHandle;
 constexpr std::string_view kGbdPath =
     "/restconf/operations/ietf-sztp-bootstrap-server:get-bootstrapping-data";
 
-std::uint16_t boundLoopbackPort(int fd) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    return 0;
-  }
-  return ntohs(address.sin_port);
-}
-
-bool loopbackPortFree(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return free;
-}
-
-/// A port P, free a moment ago, with P+1 free too (swtpm's control channel).
-std::uint16_t freePortPair() {
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const std::uint16_t port = fd >= 0 ? boundLoopbackPort(fd) : 0;
-    if (fd >= 0) {
-      ::close(fd);
-    }
-    if (port != 0 && port < 65535 && loopbackPortFree(port + 1)) {
-      return port;
-    }
-  }
-  return 0;
-}
-
-bool canConnect(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return ok;
-}
-
-/// swtpm with a persistent EC P-256 key at kEcHandle and a persistent
-/// RSA-2048 key at kRsaHandle, then the tpm2 provider loaded.
-struct SoftwareTpm {
-  std::unique_ptr<testutil::TempDir> dir;
-  pid_t pid = -1;
-  std::string skipReason;
-
-  ~SoftwareTpm() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
-  std::string path(const std::string& name) const { return (*dir / name).string(); }
-
-  bool run(const std::vector<std::string>& argv) {
-    auto r = testutil::runCommand(argv, 60);
-    if (r.exitCode != 0) {
-      skipReason = argv[0] + " failed (" + std::to_string(r.exitCode) + "): " + r.output;
-      return false;
-    }
-    return true;
-  }
-
-  void start() {
-    for (const char* program : {"swtpm", "tpm2_createprimary", "tpm2_create", "tpm2_load",
-                                "tpm2_evictcontrol", "tpm2_flushcontext"}) {
-      if (!testutil::haveProgram(program)) {
-        skipReason = std::string(program) +
-                     " is not installed (Debian: swtpm, swtpm-tools, tpm2-tools, tpm2-openssl)";
-        return;
-      }
-    }
-    dir = std::make_unique<testutil::TempDir>();
-    std::filesystem::create_directories(*dir / "state");
-    const std::uint16_t port = freePortPair();
-    if (port == 0) {
-      skipReason = "no free loopback port";
-      return;
-    }
-    const std::string state = "dir=" + path("state");
-    const std::string server = "type=tcp,port=" + std::to_string(port) + ",bindaddr=127.0.0.1";
-    const std::string ctrl = "type=tcp,port=" + std::to_string(port + 1) + ",bindaddr=127.0.0.1";
-    pid = ::fork();
-    if (pid == 0) {
-      ::execlp("swtpm", "swtpm", "socket", "--tpm2", "--tpmstate", state.c_str(), "--server",
-               server.c_str(), "--ctrl", ctrl.c_str(), "--flags", "not-need-init,startup-clear",
-               static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!canConnect(static_cast<std::uint16_t>(port + 1))) {
-      if (std::chrono::steady_clock::now() > deadline || ::waitpid(pid, nullptr, WNOHANG) != 0) {
-        skipReason = "swtpm did not start listening on 127.0.0.1:" + std::to_string(port);
-        pid = -1;
-        return;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    const std::string tcti = "swtpm:host=127.0.0.1,port=" + std::to_string(port);
-    ::setenv("TPM2TOOLS_TCTI", tcti.c_str(), 1);
-    ::setenv("TPM2OPENSSL_TCTI", tcti.c_str(), 1);
-    if (!run({"tpm2_createprimary", "-Q", "-C", "o", "-g", "sha256", "-G", "ecc", "-c",
-              path("primary.ctx")})) {
-      return;
-    }
-    for (const auto& [algorithm, handle, name] :
-         {std::tuple{"ecc256", kEcHandle, "ec"}, std::tuple{"rsa2048", kRsaHandle, "rsa"}}) {
-      const std::string n = name;
-      if (!run({"tpm2_create", "-Q", "-C", path("primary.ctx"), "-G", algorithm, "-u",
-                path(n + ".pub"), "-r", path(n + ".priv")}) ||
-          !run({"tpm2_flushcontext", "-t"}) ||
-          !run({"tpm2_load", "-Q", "-C", path("primary.ctx"), "-u", path(n + ".pub"), "-r",
-                path(n + ".priv"), "-c", path(n + ".ctx")}) ||
-          !run({"tpm2_evictcontrol", "-Q", "-C", "o", "-c", path(n + ".ctx"), handle}) ||
-          !run({"tpm2_flushcontext", "-t"})) {
-        return;
-      }
-    }
+/// swtpm with its persistent keys (testutil/software_tpm.h), then the tpm2
+/// provider loaded.
+testutil::SoftwareTpm& softwareTpm() {
+  return testutil::SoftwareTpm::shared([](testutil::SoftwareTpm& tpm) {
     if (auto loaded = crypto::loadProvider("tpm2"); !loaded) {
-      skipReason = "the tpm2 OpenSSL provider does not load: " + loaded.error().describe();
+      tpm.fail("the tpm2 OpenSSL provider does not load: " + loaded.error().describe());
     }
-  }
-};
-
-SoftwareTpm& softwareTpm() {
-  static SoftwareTpm tpm;
-  return tpm;
+  });
 }
 
 /// An IDevID for the public half of a TPM key, issued by a test manufacturer
@@ -247,15 +108,10 @@ struct Case {
 
 class TpmClient : public ::testing::TestWithParam<Case> {
  protected:
-  static void SetUpTestSuite() {
-    auto& tpm = softwareTpm();
-    if (tpm.pid < 0 && tpm.skipReason.empty()) {
-      tpm.start();
-    }
-  }
+  static void SetUpTestSuite() { softwareTpm(); }
   void SetUp() override {
-    if (!softwareTpm().skipReason.empty()) {
-      GTEST_SKIP() << softwareTpm().skipReason;
+    if (!softwareTpm().skipReason().empty()) {
+      GTEST_SKIP() << softwareTpm().skipReason();
     }
   }
 

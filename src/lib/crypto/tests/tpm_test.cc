@@ -5,29 +5,18 @@
 // PrivateKey::fromStore. Skips, saying why, when swtpm, tpm2-tools or the
 // tpm2 provider are missing.
 //
-// One swtpm serves the whole program: the tpm2 provider reads
-// TPM2OPENSSL_TCTI once, when it is loaded into the process-global default
-// library context, exactly as in the agent. swtpm serves one connection at a
-// time and the provider keeps its connection open, so every key is made by
-// the command-line tools BEFORE the provider is loaded.
+// One swtpm serves the whole program (testutil/software_tpm.h says why);
+// every key is made by the command-line tools BEFORE the provider is loaded.
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <memory>
 #include <optional>
-#include <thread>
 
 #include "crypto/cms.h"
 #include "crypto/crypto_error.h"
@@ -38,6 +27,7 @@
 #include "fixtures.h"
 #include "pki/demo_pki.h"
 #include "testutil/command.h"
+#include "testutil/software_tpm.h"
 #include "testutil/temp_dir.h"
 
 namespace sztp::crypto {
@@ -47,199 +37,52 @@ using namespace std::chrono_literals;
 using testutil::runCommand;
 using testutil::TempDir;
 
-constexpr const char* kPersistentHandle = "0x81000001";
-constexpr const char* kRsaPersistentHandle = "0x81000002";
+constexpr const char* kPersistentHandle = testutil::kTpmEcHandle;
+constexpr const char* kRsaPersistentHandle = testutil::kTpmRsaHandle;
 
-/// A TCP port that was free a moment ago (bound to port 0, then closed).
-std::uint16_t freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (fd >= 0) {
-      ::close(fd);
-    }
-    return 0;
+/// The software TPM with its persistent keys (testutil/software_tpm.h), plus
+/// a key wrapped by the TPM into a TSS2 PEM file and a certificate the openssl
+/// CLI signed with it inside the TPM; then the tpm2 provider, loaded.
+void prepareTss2KeyAndProvider(testutil::SoftwareTpm& tpm) {
+  if (!testutil::haveProgram("openssl")) {
+    tpm.fail("openssl is not installed");
+    return;
   }
-  ::close(fd);
-  return ntohs(address.sin_port);
+  if (!tpm.run({"openssl", "genpkey", "-provider", "tpm2", "-provider", "default", "-algorithm",
+                "EC", "-pkeyopt", "group:P-256", "-out", tpm.path("tss2-key.pem")})) {
+    tpm.fail("the tpm2 OpenSSL provider is not usable (Debian tpm2-openssl): " + tpm.skipReason());
+    return;
+  }
+  if (!tpm.run({"openssl", "req", "-provider", "tpm2", "-provider", "default", "-new", "-x509",
+                "-key", tpm.path("tss2-key.pem"), "-subj", "/CN=TSS2 PEM device", "-days", "30",
+                "-out", tpm.path("tss2-cert.pem")})) {
+    return;
+  }
+  // From here on the provider holds the TPM connection. This is the agent's
+  // deliberate, process-wide choice (crypto/providers.h).
+  if (auto loaded = loadProvider("tpm2"); !loaded) {
+    tpm.fail("the tpm2 OpenSSL provider does not load: " + loaded.error().describe());
+  }
 }
 
-bool portIsFree(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return free;
+testutil::SoftwareTpm& softwareTpm() {
+  return testutil::SoftwareTpm::shared(prepareTss2KeyAndProvider);
 }
-
-/// A port P with P+1 free as well: the swtpm TCTI reaches the control
-/// channel at the TPM port + 1 (it sets the locality there).
-std::uint16_t freePortPair() {
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    const std::uint16_t port = freePort();
-    if (port != 0 && port < 65535 && portIsFree(port + 1)) {
-      return port;
-    }
-  }
-  return 0;
+/// "TSS2 PRIVATE KEY" PEM made by `openssl genpkey -provider tpm2`.
+std::string tss2KeyPath() {
+  return softwareTpm().path("tss2-key.pem");
 }
-
-bool canConnect(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return ok;
-}
-
-/// The software TPM and the keys made in it, shared by every TPM test.
-struct SoftwareTpm {
-  std::unique_ptr<TempDir> dir;
-  pid_t pid = -1;
-  std::uint16_t port = 0;
-  std::string tss2KeyPath;   ///< "TSS2 PRIVATE KEY" PEM made by `openssl genpkey -provider tpm2`.
-  std::string tss2CertPath;  ///< Self-signed by `openssl req -x509` with that key.
-  std::string skipReason;    ///< Non-empty: the tests skip with this.
-
-  ~SoftwareTpm() { stop(); }
-  void stop() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      ::waitpid(pid, nullptr, 0);
-      pid = -1;
-    }
-  }
-
-  std::string path(const char* name) const { return (*dir / name).string(); }
-
-  /// Runs a tool; on failure records why and returns false.
-  bool run(const std::vector<std::string>& argv) {
-    auto r = runCommand(argv, 30);
-    if (r.exitCode != 0) {
-      skipReason = argv[0] + " failed (" + std::to_string(r.exitCode) + "): " + r.output;
-      return false;
-    }
-    return true;
-  }
-
-  void start() {
-    for (const char* program : {"swtpm", "tpm2_createprimary", "tpm2_create", "tpm2_load",
-                                "tpm2_evictcontrol", "tpm2_flushcontext", "openssl"}) {
-      if (!testutil::haveProgram(program)) {
-        skipReason = std::string(program) +
-                     " is not installed (Debian: swtpm, swtpm-tools, tpm2-tools, tpm2-openssl)";
-        return;
-      }
-    }
-    dir = std::make_unique<TempDir>();
-    std::filesystem::create_directories(*dir / "state");
-    port = freePortPair();
-    const std::uint16_t control = port + 1;
-    if (port == 0) {
-      skipReason = "no free loopback port";
-      return;
-    }
-    const std::string state = "dir=" + path("state");
-    const std::string server = "type=tcp,port=" + std::to_string(port) + ",bindaddr=127.0.0.1";
-    const std::string ctrl = "type=tcp,port=" + std::to_string(control) + ",bindaddr=127.0.0.1";
-    pid = ::fork();
-    if (pid == 0) {
-      ::execlp("swtpm", "swtpm", "socket", "--tpm2", "--tpmstate", state.c_str(), "--server",
-               server.c_str(), "--ctrl", ctrl.c_str(), "--flags", "not-need-init,startup-clear",
-               static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    // The control port, not the TPM port: swtpm serves one TPM connection
-    // at a time and a probe there would only be noise in its log.
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!canConnect(control)) {
-      if (std::chrono::steady_clock::now() > deadline || ::waitpid(pid, nullptr, WNOHANG) != 0) {
-        skipReason = "swtpm did not start listening on 127.0.0.1:" + std::to_string(port);
-        pid = -1;
-        return;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-
-    const std::string tcti = "swtpm:host=127.0.0.1,port=" + std::to_string(port);
-    ::setenv("TPM2TOOLS_TCTI", tcti.c_str(), 1);
-    ::setenv("TPM2OPENSSL_TCTI", tcti.c_str(), 1);
-
-    // A persistent EC P-256 signing key under the owner hierarchy's ECC
-    // primary, as a manufacturer would provision an IDevID key. No
-    // resource manager sits in front of swtpm (3 transient slots), so
-    // transient objects are flushed as soon as they are not needed.
-    if (!run({"tpm2_createprimary", "-Q", "-C", "o", "-g", "sha256", "-G", "ecc", "-c",
-              path("primary.ctx")}) ||
-        !run({"tpm2_create", "-Q", "-C", path("primary.ctx"), "-G", "ecc256", "-u", path("key.pub"),
-              "-r", path("key.priv")}) ||
-        !run({"tpm2_flushcontext", "-t"}) ||
-        !run({"tpm2_load", "-Q", "-C", path("primary.ctx"), "-u", path("key.pub"), "-r",
-              path("key.priv"), "-c", path("key.ctx")}) ||
-        !run({"tpm2_evictcontrol", "-Q", "-C", "o", "-c", path("key.ctx"), kPersistentHandle}) ||
-        !run({"tpm2_flushcontext", "-t"})) {
-      return;
-    }
-    // A persistent RSA-2048 key (sign and decrypt, tpm2_create's defaults)
-    // for RSA key transport (D16).
-    if (!run({"tpm2_create", "-Q", "-C", path("primary.ctx"), "-G", "rsa2048", "-u",
-              path("rsa.pub"), "-r", path("rsa.priv")}) ||
-        !run({"tpm2_flushcontext", "-t"}) ||
-        !run({"tpm2_load", "-Q", "-C", path("primary.ctx"), "-u", path("rsa.pub"), "-r",
-              path("rsa.priv"), "-c", path("rsa.ctx")}) ||
-        !run({"tpm2_evictcontrol", "-Q", "-C", "o", "-c", path("rsa.ctx"), kRsaPersistentHandle}) ||
-        !run({"tpm2_flushcontext", "-t"})) {
-      return;
-    }
-    // A second key, wrapped by the TPM into a TSS2 PEM file, and a
-    // certificate the openssl CLI signed with it inside the TPM.
-    tss2KeyPath = path("tss2-key.pem");
-    tss2CertPath = path("tss2-cert.pem");
-    if (!run({"openssl", "genpkey", "-provider", "tpm2", "-provider", "default", "-algorithm", "EC",
-              "-pkeyopt", "group:P-256", "-out", tss2KeyPath})) {
-      skipReason = "the tpm2 OpenSSL provider is not usable (Debian tpm2-openssl): " + skipReason;
-      return;
-    }
-    if (!run({"openssl", "req", "-provider", "tpm2", "-provider", "default", "-new", "-x509",
-              "-key", tss2KeyPath, "-subj", "/CN=TSS2 PEM device", "-days", "30", "-out",
-              tss2CertPath})) {
-      return;
-    }
-    // From here on the provider holds the TPM connection. This is the
-    // agent's deliberate, process-wide choice (crypto/providers.h).
-    if (auto loaded = loadProvider("tpm2"); !loaded) {
-      skipReason = "the tpm2 OpenSSL provider does not load: " + loaded.error().describe();
-    }
-  }
-};
-
-SoftwareTpm& softwareTpm() {
-  static SoftwareTpm tpm;
-  return tpm;
+/// Self-signed by `openssl req -x509` with that key.
+std::string tss2CertPath() {
+  return softwareTpm().path("tss2-cert.pem");
 }
 
 class Tpm : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto& tpm = softwareTpm();
-    if (tpm.pid < 0 && tpm.skipReason.empty()) {
-      tpm.start();
-    }
-  }
+  static void SetUpTestSuite() { softwareTpm(); }
   void SetUp() override {
-    if (!softwareTpm().skipReason.empty()) {
-      GTEST_SKIP() << softwareTpm().skipReason;
+    if (!softwareTpm().skipReason().empty()) {
+      GTEST_SKIP() << softwareTpm().skipReason();
     }
   }
   static std::string handleUri() { return std::string("handle:") + kPersistentHandle; }
@@ -405,10 +248,10 @@ TEST_F(Tpm, PersistentHandleKeyMatchesItsIdevidAndSignsInsideTheTpm) {
 }
 
 TEST_F(Tpm, Tss2PemKeyFileLoadsAndMatchesTheCertificateTheCliSignedWithIt) {
-  auto certPem = testutil::readText(softwareTpm().tss2CertPath);
+  auto certPem = testutil::readText(tss2CertPath());
   auto certificate = Certificate::fromPem(certPem);
   ASSERT_TRUE(certificate);
-  for (const std::string& uri : {softwareTpm().tss2KeyPath, "file:" + softwareTpm().tss2KeyPath}) {
+  for (const std::string& uri : {tss2KeyPath(), "file:" + tss2KeyPath()}) {
     auto key = PrivateKey::fromStore(uri);
     ASSERT_TRUE(key) << uri << ": " << key.error().describe();
     EXPECT_TRUE(key->matches(*certificate)) << uri;
@@ -566,7 +409,7 @@ TEST_P(TpmTls, TheServerRefusesAClientWhoseCertificateItDoesNotTrust) {
 
 TEST_F(Tpm, AnotherTpmKeyDoesNotPassForTheIdevidKey) {
   auto key = PrivateKey::fromStore(handleUri());
-  auto tss2 = PrivateKey::fromStore(softwareTpm().tss2KeyPath);
+  auto tss2 = PrivateKey::fromStore(tss2KeyPath());
   ASSERT_TRUE(key);
   ASSERT_TRUE(tss2);
   const auto idevid = issueFor(*key);
