@@ -10,6 +10,7 @@ build=(cmake ninja-build pkg-config g++ openssl libssl-dev nlohmann-json3-dev li
        libboost-dev libsqlite3-dev)
 test=(libgtest-dev libgmock-dev libbenchmark-dev libyang2-dev libyang2-tools clang
       libclang-rt-14-dev kea-dhcp4-server kea-dhcp6-server dnsmasq-base isc-dhcp-server
+      isc-dhcp-client
       python3-prometheus-client curl sqlite3
       tpm2-openssl tpm2-tools swtpm swtpm-tools rsyslog)
 

@@ -9,12 +9,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <algorithm>
 #include <fstream>
 #include <thread>
 
 #include "common/hex.h"
 #include "crypto/digest.h"
+#include "fixture.h"
 #include "rig.h"
 #include "testutil/command.h"
 #include "testutil/temp_dir.h"
@@ -24,191 +24,17 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using Lines = std::vector<std::string>;
 
-/// The boot image the servers serve (64 KiB, so the download is more than one read).
-std::string imageContent() {
-  std::string text;
-  while (text.size() < 64 * 1024) {
-    text += "DemoOS 2.0 boot image block " + std::to_string(text.size()) + "\n";
-  }
-  text.resize(64 * 1024);
-  return text;
-}
-
-/// What a server answers the device with (rendered into its inventory).
-struct Answer {
-  bool sign = true;
-  std::optional<std::string> reportingLevel = "verbose";
-  bool image = true;
-  /// The image's sha256 as the server states it, instead of the file's.
-  std::optional<std::string> imageSha256;
-  std::string preScript = "echo pre-script >> {log}";
-  std::string postScript = "echo post-script >> {log}";
-  std::string configuration = "<config/>";
-  std::string handling = "merge";
-  std::string voucher = "SN-1.vcj";
-  /// Signed redirect to this server (port) with the bootstrap TLS anchor.
-  std::optional<std::uint16_t> redirectTo;
-};
-
-class AgentE2eTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    suite_ = new testutil::TempDir;
-    const std::string sztp = testutil::binaryPath("sztp");
-    const std::string pki = (suite_->path() / "pki").string();
-    auto made = testutil::runCommand(
-        {sztp, "pki", "init", "--dir", pki, "--serial", "SN-1", "--serial", "SN-2"});
-    ASSERT_EQ(made.exitCode, 0) << made.output;
-    auto voucher = [&](const std::string& file, std::vector<std::string> extra) {
-      const bool pinned =
-          std::find(extra.begin(), extra.end(), "--pinned-domain-cert") != extra.end();
-      std::vector<std::string> argv{sztp,
-                                    "voucher",
-                                    "create",
-                                    "--serial",
-                                    "SN-1",
-                                    "--pinned-domain-cert",
-                                    pinned ? extra.back() : pki + "/owner/ca.crt",
-                                    "--signer-cert",
-                                    pki + "/masa/masa.crt",
-                                    "--signer-key",
-                                    pki + "/masa/masa.key",
-                                    "-o",
-                                    (suite_->path() / file).string()};
-      argv.insert(argv.end(), extra.begin(), extra.end() - (pinned ? 2 : 0));
-      auto result = testutil::runCommand(argv);
-      ASSERT_EQ(result.exitCode, 0) << result.output;
-    };
-    voucher("SN-1.vcj", {"--expires-in", "30d"});
-    // Pins the TLS CA: the owner certificate is outside the pinned domain.
-    voucher("SN-1-other-domain.vcj",
-            {"--expires-in", "30d", "--pinned-domain-cert", pki + "/tls/ca.crt"});
-    voucher("SN-1-expired.vcj",
-            {"--created-on", "2020-01-01T00:00:00Z", "--expires-on", "2020-02-01T00:00:00Z"});
-  }
-  static void TearDownTestSuite() {
-    delete suite_;
-    suite_ = nullptr;
-  }
-
-  static fs::path pki() { return suite_->path() / "pki"; }
-
-  bool startServer(Server& server, const std::string& name) {
-    return server.start(dir_ / name, pki());
-  }
-
-  Device makeDevice(const std::string& name = "device") {
-    return Device(dir_ / name, pki(), "SN-1");
-  }
-
-  /// The inventory of `server` answering SN-1 with `answer`; scripts log to
-  /// `device`'s effects.log.
-  std::string inventory(const Server& server, const Device& device, const Answer& answer) {
-    const std::string p = pki().string();
-    const std::string log = device.effectsLog().string();
-    auto script = [&](const std::string& body) {
-      std::string text = "      #!/bin/sh\n";
-      std::string expanded = body;
-      for (auto at = expanded.find("{log}"); at != std::string::npos; at = expanded.find("{log}")) {
-        expanded.replace(at, 5, log);
-      }
-      std::istringstream lines(expanded);
-      for (std::string line; std::getline(lines, line);) {
-        text += "      " + line + "\n";
-      }
-      return text;
-    };
-    std::string y =
-        "version: 1\n"
-        "device-types:\n"
-        "  - name: dpu\n"
-        "    idevid-trust-anchors: " +
-        p +
-        "/manufacturer/ca.crt\n"
-        "owners:\n"
-        "  - name: acme\n"
-        "    certificate-chain: [" +
-        p + "/owner/owner.crt]\n    signing-key: " + p + "/owner/owner.key\n";
-    if (answer.image) {
-      const fs::path file = server.directory() / "files/os-2.img";
-      std::ofstream(file, std::ios::binary) << imageContent();
-      y += "images:\n  - name: os-2\n    os-name: DemoOS\n    os-version: \"2.0\"\n";
-      if (answer.imageSha256) {
-        y += "    sha256: " + *answer.imageSha256 + "\n";
-      } else {
-        y += "    file: " + file.string() + "\n";
-      }
-      y += "    download-uris: [https://127.0.0.1:" + std::to_string(server.filesPort()) +
-           "/os-2.img]\n";
-    }
-    y += "scripts:\n  - name: pre\n    text: |\n" + script(answer.preScript) +
-         "  - name: post\n    text: |\n" + script(answer.postScript) +
-         "configurations:\n  - name: cfg\n    handling: " + answer.handling + "\n    text: \"" +
-         answer.configuration +
-         "\"\n"
-         "onboarding-profiles:\n  - name: full\n" +
-         (answer.image ? "    image: os-2\n" : "") +
-         "    pre-configuration-script: pre\n"
-         "    configuration: cfg\n"
-         "    post-configuration-script: post\n";
-    if (answer.redirectTo) {
-      y += "redirect-profiles:\n  - name: next\n    bootstrap-servers:\n"
-           "      - address: 127.0.0.1\n        port: " +
-           std::to_string(*answer.redirectTo) + "\n        trust-anchor-chain: " + p +
-           "/tls/ca.crt\n";
-    }
-    y += "devices:\n  - serial-number: SN-1\n    device-type: dpu\n    owner: acme\n"
-         "    ownership-voucher: " +
-         (suite_->path() / answer.voucher).string() + "\n    responses:\n";
-    if (answer.redirectTo) {
-      y += std::string("      - kind: redirect\n        profile: next\n        sign: ") +
-           (answer.sign ? "true" : "false") + "\n";
-    } else {
-      y += std::string("      - profile: full\n        sign: ") + (answer.sign ? "true" : "false") +
-           "\n";
-      if (answer.reportingLevel) {
-        y += "        reporting-level: " + *answer.reportingLevel + "\n";
-      }
-    }
-    return y;
-  }
-
-  static std::string wellKnown(const Server& server,
-                               const std::string& anchor = "bootstrap-ca.pem") {
-    return "  order: [well-known]\n  well-known:\n    - host: 127.0.0.1\n      port: " +
-           std::to_string(server.bootstrapPort()) + "\n      trust-anchor: " + anchor + "\n";
-  }
-
-  /// Nothing was installed, applied or run, and `ztp status` says why.
-  static void expectNothingDone(Device& device, const std::string& reason) {
-    const auto status = device.status();
-    EXPECT_EQ(status.state, "failed") << status.json;
-    EXPECT_EQ(status.reason, reason) << status.json;
-    EXPECT_EQ(status.exitCode, 1) << status.json;
-    EXPECT_TRUE(device.effects().empty()) << joined(device.effects());
-    EXPECT_FALSE(fs::exists(device.root() / "installed.img"));
-    EXPECT_TRUE(!fs::exists(device.root() / "config.d") ||
-                fs::is_empty(device.root() / "config.d"));
-  }
-
-  static inline testutil::TempDir* suite_ = nullptr;
-  testutil::TempDir dir_;
-};
-
-const Lines kFullEffects = {"install 65536 bytes", "reboot", "pre-script", "apply-merge <config/>",
-                            "post-script"};
+class AgentE2eTest : public AgentTestBase {};
 
 // ---------------------------------------------------------------- 1. trusted server
 
 TEST_F(AgentE2eTest, TrustedWellKnownServerOnboardsWithImageRebootScriptsAndConfiguration) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
   Answer answer;
   answer.sign = false;  // A trusted server may send unsigned onboarding information (D19).
-  ASSERT_TRUE(server.apply(inventory(server, device, answer))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, answer));
   device.writeConfig(withSources(wellKnown(server)));
   ASSERT_EQ(imageContent().size(), 65536u);
 
@@ -226,10 +52,7 @@ TEST_F(AgentE2eTest, TrustedWellKnownServerOnboardsWithImageRebootScriptsAndConf
   auto second = device.runAgent();
   ASSERT_EQ(second.exitCode, 0) << second.output;
   EXPECT_NE(second.output.find("SZTP-A0023"), std::string::npos) << second.output;
-  status = device.status();
-  EXPECT_EQ(status.state, "completed") << status.json;
-  EXPECT_EQ(status.exitCode, 0);
-  EXPECT_EQ(device.effects(), kFullEffects) << joined(device.effects());
+  expectCompleted(device, kFullEffects);
 
   // Completed: every later start exits at once and does nothing.
   auto third = device.runAgent();
@@ -272,10 +95,9 @@ TEST_F(AgentE2eTest, TrustedWellKnownServerOnboardsWithImageRebootScriptsAndConf
 // ---------------------------------------------------------------- 2. untrusted server, signed
 
 TEST_F(AgentE2eTest, UntrustedBootstrapUrlWithSignedDataOnboardsWithoutProgressReports) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
-  ASSERT_TRUE(server.apply(inventory(server, device, Answer{}))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, Answer{}));
   device.writeConfig(withSources("  order: [url]\n"));
 
   auto first = device.runAgent({"--bootstrap-url", server.url()});
@@ -284,9 +106,7 @@ TEST_F(AgentE2eTest, UntrustedBootstrapUrlWithSignedDataOnboardsWithoutProgressR
   EXPECT_EQ(device.status().state, "awaiting-reboot");
   auto second = device.runAgent({"--bootstrap-url", server.url()});
   ASSERT_EQ(second.exitCode, 0) << second.output;
-  const auto status = device.status();
-  EXPECT_EQ(status.state, "completed") << status.json;
-  EXPECT_EQ(device.effects(), kFullEffects) << joined(device.effects());
+  expectCompleted(device, kFullEffects);
 
   const Lines log = server.stopAndReadDeviceLog("SN-1");
   // Both requests asked for signed data and got it; no report was sent (D53).
@@ -297,27 +117,22 @@ TEST_F(AgentE2eTest, UntrustedBootstrapUrlWithSignedDataOnboardsWithoutProgressR
 // ---------------------------------------------------------------- 3. redirect chain
 
 TEST_F(AgentE2eTest, SignedRedirectFromAnUntrustedServerLeadsToATrustedOne) {
-  Server b;
-  ASSERT_TRUE(startServer(b, "server-b")) << b.log();
-  Server a;
-  ASSERT_TRUE(startServer(a, "server-a")) << a.log();
   Device device = makeDevice();
   Answer onboarding;
   onboarding.sign = false;  // B is authenticated by the redirect's anchor.
   onboarding.image = false;
-  ASSERT_TRUE(b.apply(inventory(b, device, onboarding))) << b.log();
+  Server b;
+  ASSERT_NO_FATAL_FAILURE(serve(b, device, onboarding, "server-b"));
   Answer redirect;
   redirect.redirectTo = b.bootstrapPort();
-  ASSERT_TRUE(a.apply(inventory(a, device, redirect))) << a.log();
+  Server a;
+  ASSERT_NO_FATAL_FAILURE(serve(a, device, redirect, "server-a"));
   device.writeConfig(withSources("  order: [url]\n"));
 
   auto run = device.runAgent({"--bootstrap-url", a.url()});
   ASSERT_EQ(run.exitCode, 0) << run.output;
   EXPECT_NE(run.output.find("SZTP-A0014"), std::string::npos) << run.output;
-  const auto status = device.status();
-  EXPECT_EQ(status.state, "completed") << status.json;
-  EXPECT_EQ(device.effects(), (Lines{"pre-script", "apply-merge <config/>", "post-script"}))
-      << joined(device.effects());
+  expectCompleted(device, (Lines{"pre-script", "apply-merge <config/>", "post-script"}));
 
   const Lines logA = a.stopAndReadDeviceLog("SN-1");
   EXPECT_EQ(countContaining(logA, "progress "), 0) << joined(logA);
@@ -330,83 +145,66 @@ TEST_F(AgentE2eTest, SignedRedirectFromAnUntrustedServerLeadsToATrustedOne) {
 // ---------------------------------------------------------------- 4. bad input
 
 TEST_F(AgentE2eTest, VoucherForAnotherSerialNumberIsRefusedAndReported) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
-  ASSERT_TRUE(server.apply(inventory(server, device, Answer{}))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, Answer{}));
   // The server knows the device by its IDevID (SN-1) and sends SN-1's
   // voucher; this device calls itself SN-OTHER, so the voucher is not its own.
   device.writeConfig(withSources(wellKnown(server)).withIdentity("  serial-number: SN-OTHER\n"));
-  auto run = device.runAgent();
-  EXPECT_EQ(run.exitCode, 1) << run.output;
-  expectNothingDone(device, "voucher-serial-mismatch");
-  const Lines log = server.stopAndReadDeviceLog("SN-1");
+  const Lines log = expectRefused(device, server, "voucher-serial-mismatch").log;
   EXPECT_EQ(countContaining(log, "progress parsing-error voucher-serial-mismatch"), 1)
       << joined(log);
   EXPECT_EQ(countContaining(log, "progress bootstrap-initiated"), 0) << joined(log);
 }
 
 TEST_F(AgentE2eTest, ExpiredVoucherIsRefusedAndReported) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
   Answer answer;
   answer.voucher = "SN-1-expired.vcj";
-  ASSERT_TRUE(server.apply(inventory(server, device, answer))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, answer));
   device.writeConfig(withSources(wellKnown(server)));
-  auto run = device.runAgent();
-  EXPECT_EQ(run.exitCode, 1) << run.output;
-  expectNothingDone(device, "voucher-expired");
-  const Lines log = server.stopAndReadDeviceLog("SN-1");
+  const Lines log = expectRefused(device, server, "voucher-expired").log;
   EXPECT_EQ(countContaining(log, "progress parsing-error voucher-expired"), 1) << joined(log);
 }
 
 TEST_F(AgentE2eTest, OwnerCertificateOutsideThePinnedDomainIsRefusedAndReported) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
   Answer answer;
   answer.voucher = "SN-1-other-domain.vcj";
-  ASSERT_TRUE(server.apply(inventory(server, device, answer))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, answer));
   device.writeConfig(withSources(wellKnown(server)));
-  auto run = device.runAgent();
-  EXPECT_EQ(run.exitCode, 1) << run.output;
-  expectNothingDone(device, "owner-certificate-untrusted");
-  const Lines log = server.stopAndReadDeviceLog("SN-1");
+  const Lines log = expectRefused(device, server, "owner-certificate-untrusted").log;
   EXPECT_EQ(countContaining(log, "progress parsing-error owner-certificate-untrusted"), 1)
       << joined(log);
 }
 
 TEST_F(AgentE2eTest, VoucherWithoutTheNonceTheDeviceRequiresIsRefused) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
-  ASSERT_TRUE(server.apply(inventory(server, device, Answer{}))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, Answer{}));
   // The server answers a nonce with the voucher it has (no MASA, S14).
   device.writeConfig(
       withSources("  order: [url]\n").withTrust("  send-nonce: true\n  require-nonce: true\n"));
-  auto run = device.runAgent({"--bootstrap-url", server.url()});
-  EXPECT_EQ(run.exitCode, 1) << run.output;
-  expectNothingDone(device, "voucher-nonce-missing");
-  const Lines log = server.stopAndReadDeviceLog("SN-1");
+  const Lines log =
+      expectRefused(device, server, "voucher-nonce-missing", {"--bootstrap-url", server.url()}).log;
   EXPECT_EQ(countContaining(log, "\"nonce\":"), 1) << joined(log);
   EXPECT_EQ(countContaining(log, "progress "), 0) << joined(log);  // untrusted: no report
 }
 
 TEST_F(AgentE2eTest, ImageWithTheWrongHashIsNeitherInstalledNorFollowedByAnything) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
   Answer answer;
   answer.sign = false;
   answer.imageSha256 = hexEncode(crypto::sha256(asBytes("a tampered image")));
-  ASSERT_TRUE(server.apply(inventory(server, device, answer))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, answer));
   device.writeConfig(withSources(wellKnown(server)));
-  auto run = device.runAgent();
-  EXPECT_EQ(run.exitCode, 1) << run.output;
-  EXPECT_NE(run.output.find("download-hash-mismatch"), std::string::npos) << run.output;
-  expectNothingDone(device, "boot-image-download-failed");
-  const Lines log = server.stopAndReadDeviceLog("SN-1");
+  const auto refused = expectRefused(device, server, "boot-image-download-failed");
+  EXPECT_NE(refused.run.output.find("download-hash-mismatch"), std::string::npos)
+      << refused.run.output;
+  const Lines& log = refused.log;
   EXPECT_EQ(countContaining(log, "progress boot-image-error"), 1) << joined(log);
   EXPECT_EQ(countContaining(log, "download-hash-mismatch"), 1) << joined(log);
   EXPECT_EQ(countContaining(log, "progress pre-script"), 0) << joined(log);
@@ -414,19 +212,15 @@ TEST_F(AgentE2eTest, ImageWithTheWrongHashIsNeitherInstalledNorFollowedByAnythin
 }
 
 TEST_F(AgentE2eTest, WellKnownServerWhoseCertificateDoesNotValidateIsNotUsed) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
   Answer answer;
   answer.sign = false;
-  ASSERT_TRUE(server.apply(inventory(server, device, answer))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, answer));
   // The anchor configured for the server is another CA (the manufacturer's).
   fs::copy_file(pki() / "manufacturer/ca.crt", device.root() / "wrong-ca.pem");
   device.writeConfig(withSources(wellKnown(server, "wrong-ca.pem")));
-  auto run = device.runAgent();
-  EXPECT_EQ(run.exitCode, 1) << run.output;
-  expectNothingDone(device, "server-certificate-untrusted");
-  const Lines log = server.stopAndReadDeviceLog("SN-1");
+  const Lines log = expectRefused(device, server, "server-certificate-untrusted").log;
   EXPECT_EQ(countContaining(log, "response "), 0) << joined(log);
 }
 
@@ -438,21 +232,19 @@ TEST_F(AgentE2eTest, RedirectLoopStopsAtTheConfiguredDepth) {
   answer.redirectTo = server.bootstrapPort();  // to itself, authenticated
   ASSERT_TRUE(server.apply(inventory(server, device, answer))) << server.log();
   device.writeConfig(withSources("  order: [url]\n").withTrust("  redirect-depth: 3\n"));
-  auto run = device.runAgent({"--bootstrap-url", server.url()});
-  EXPECT_EQ(run.exitCode, 1) << run.output;
-  expectNothingDone(device, "redirect-depth-exceeded");
-  const Lines log = server.stopAndReadDeviceLog("SN-1");
+  const Lines log =
+      expectRefused(device, server, "redirect-depth-exceeded", {"--bootstrap-url", server.url()})
+          .log;
   // The first request and three redirects (depth 1..3); the fourth level is refused.
   EXPECT_EQ(countContaining(log, "response "), 4) << joined(log);
 }
 
 TEST_F(AgentE2eTest, UnsignedOnboardingIsNeverUsedFromAnUntrustedServer) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
   Answer answer;
   answer.sign = false;
-  ASSERT_TRUE(server.apply(inventory(server, device, answer))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, answer));
   device.writeConfig(withSources("  order: [url]\n"));
   auto run = device.runAgent({"--bootstrap-url", server.url()});
   EXPECT_EQ(run.exitCode, 1) << run.output;
@@ -515,30 +307,25 @@ bool killWhenSeen(Device& device, const std::string& marker, const std::vector<s
 }
 
 TEST_F(AgentE2eTest, KilledAtEveryKindOfStepItCompletesAndNothingHappensTwice) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
   Answer answer;
   // Scripts that take a while, so the agent is killed while they run; each
   // marks its start and its end.
   answer.preScript = "echo pre-begin >> {log}\nsleep 1\necho pre-end >> {log}";
   answer.postScript = "echo post-begin >> {log}\nsleep 1\necho post-end >> {log}";
-  ASSERT_TRUE(server.apply(inventory(server, device, answer))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, answer));
   device.writeConfig(withSources("  order: [url]\n"));
   const std::vector<std::string> args{"--bootstrap-url", server.url()};
 
   for (const char* marker : {"install", "reboot", "pre-begin", "apply-merge", "post-begin"}) {
-    ASSERT_TRUE(killWhenSeen(device, marker, args))
-        << marker << "\n"
-        << joined(device.effects()) << testutil::readText(device.root() / "agent.log");
+    ASSERT_TRUE(killWhenSeen(device, marker, args)) << marker << "\n"
+                                                    << joined(device.effects()) << agentLog(device);
   }
   auto last = device.runAgent(args);
   EXPECT_EQ(last.exitCode, 0) << last.output;
-  const auto status = device.status();
-  EXPECT_EQ(status.state, "completed") << status.json;
-  EXPECT_EQ(device.effects(), (Lines{"install 65536 bytes", "reboot", "pre-begin", "pre-end",
-                                     "apply-merge <config/>", "post-begin", "post-end"}))
-      << joined(device.effects()) << testutil::readText(device.root() / "agent.log");
+  expectCompleted(device, (Lines{"install 65536 bytes", "reboot", "pre-begin", "pre-end",
+                                 "apply-merge <config/>", "post-begin", "post-end"}));
 }
 
 /// Starts the agent until its log shows `marker` after what it held before,
@@ -569,12 +356,11 @@ bool killAtLogLine(Device& device, const std::string& marker,
 }
 
 TEST_F(AgentE2eTest, KilledBetweenAnyTwoEventsItCompletesAndNothingHappensTwice) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
   Answer answer;
   answer.sign = false;
-  ASSERT_TRUE(server.apply(inventory(server, device, answer))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, answer));
   device.writeConfig(withSources(wellKnown(server)));
   // Each kill lands shortly after the event is logged: between the state
   // saves that surround reports, the download, the commands and the reboot.
@@ -583,29 +369,24 @@ TEST_F(AgentE2eTest, KilledBetweenAnyTwoEventsItCompletesAndNothingHappensTwice)
         "boot image downloaded", "SZTP-A0016 installing", "SZTP-A0022", "SZTP-A0023",
         "pre-script started", "pre-script succeeded", "configuration applied",
         "post-script succeeded", "bootstrap-complete accepted"}) {
-    ASSERT_TRUE(killAtLogLine(device, marker, {}))
-        << marker << "\n"
-        << joined(device.effects()) << testutil::readText(device.root() / "agent.log");
+    ASSERT_TRUE(killAtLogLine(device, marker, {})) << marker << "\n"
+                                                   << joined(device.effects()) << agentLog(device);
   }
   for (int start = 0; start < 3 && device.status().state != "completed"; ++start) {
     auto run = device.runAgent();
     EXPECT_EQ(run.exitCode, 0) << run.output;
   }
-  const auto status = device.status();
-  EXPECT_EQ(status.state, "completed") << status.json;
-  EXPECT_EQ(device.effects(), kFullEffects)
-      << joined(device.effects()) << testutil::readText(device.root() / "agent.log");
+  expectCompleted(device, kFullEffects);
 }
 
 TEST_F(AgentE2eTest, SigtermStopsBetweenStepsAndTheNextStartResumes) {
-  Server server;
-  ASSERT_TRUE(startServer(server, "server")) << server.log();
   Device device = makeDevice();
   Answer answer;
   answer.sign = false;
   answer.image = false;
   answer.preScript = "echo pre-begin >> {log}\nsleep 1\necho pre-end >> {log}";
-  ASSERT_TRUE(server.apply(inventory(server, device, answer))) << server.log();
+  Server server;
+  ASSERT_NO_FATAL_FAILURE(serve(server, device, answer));
   device.writeConfig(withSources(wellKnown(server)));
   Child agent;
   ASSERT_TRUE(device.startAgent(agent));
@@ -622,10 +403,7 @@ TEST_F(AgentE2eTest, SigtermStopsBetweenStepsAndTheNextStartResumes) {
 
   auto run = device.runAgent();
   EXPECT_EQ(run.exitCode, 0) << run.output;
-  EXPECT_EQ(device.status().state, "completed");
-  EXPECT_EQ(device.effects(),
-            (Lines{"pre-begin", "pre-end", "apply-merge <config/>", "post-script"}))
-      << joined(device.effects()) << agent.log();
+  expectCompleted(device, (Lines{"pre-begin", "pre-end", "apply-merge <config/>", "post-script"}));
   const Lines log = server.stopAndReadDeviceLog("SN-1");
   EXPECT_EQ(countContaining(log, "progress pre-script-complete"), 1) << joined(log);
   EXPECT_EQ(countContaining(log, "progress bootstrap-complete"), 1) << joined(log);

@@ -124,6 +124,18 @@ int occurrences(const std::string& text, const std::string& what) {
 }  // namespace
 
 bool Server::start(const fs::path& directory, const fs::path& pki) {
+  return start(directory, pki, ServerPlacement{});
+}
+
+bool Server::start(const fs::path& directory, const fs::path& pki,
+                   const ServerPlacement& placement) {
+  auto yamlList = [](const std::vector<std::string>& items) {
+    std::string text = "[";
+    for (const auto& item : items) {
+      text += (text.size() > 1 ? ", \"" : "\"") + item + "\"";
+    }
+    return text + "]";
+  };
   directory_ = directory;
   fs::create_directories(directory / "files");
   writeText(directory / "admin.token", "agent-e2e-admin-token-0123456789\n");
@@ -140,20 +152,28 @@ bool Server::start(const fs::path& directory, const fs::path& pki) {
             "handler-threads: 2\n"
             "io-threads: 1\n"
             "bootstrap:\n"
-            "  listen: [\"127.0.0.1:0\"]\n"
-            "  tls: {certificate: " +
+            "  listen: " +
+                yamlList(placement.bootstrapListen) +
+                "\n"
+                "  tls: {certificate: " +
                 (pki / "tls/server.crt").string() + ", key: " + (pki / "tls/server.key").string() +
                 "}\n"
                 "files:\n"
-                "  listen: [\"127.0.0.1:0\"]\n"
+                "  listen: " +
+                yamlList(placement.filesListen) +
+                "\n"
                 "  root: files\n"
                 "  base-urls: [https://files.invalid]\n"
                 "admin:\n"
                 "  listen: [\"127.0.0.1:0\"]\n"
                 "  token-files: [admin.token]\n");
-  if (!child_.start({testutil::binaryPath("sztp-server"), "--config",
-                     (directory / "sztp-server.yaml").string(), "--log-level", "debug"},
-                    directory / "server.log")) {
+  std::vector<std::string> argv = placement.prefix;
+  for (const std::string& arg : {testutil::binaryPath("sztp-server"), std::string("--config"),
+                                 (directory / "sztp-server.yaml").string(),
+                                 std::string("--log-level"), std::string("debug")}) {
+    argv.push_back(arg);
+  }
+  if (!child_.start(argv, directory / "server.log")) {
     return false;
   }
   const auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -307,13 +327,15 @@ void Device::writeConfig(const Config& settings) {
 }
 
 testutil::CommandResult Device::runAgent(const std::vector<std::string>& args, int timeoutSeconds) {
-  std::vector<std::string> argv{testutil::binaryPath("sztp-agent"), "--config", config().string()};
+  std::vector<std::string> argv = agentPrefix_;
+  argv.insert(argv.end(), {testutil::binaryPath("sztp-agent"), "--config", config().string()});
   argv.insert(argv.end(), args.begin(), args.end());
   return testutil::runCommand(argv, timeoutSeconds);
 }
 
 bool Device::startAgent(Child& child, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{testutil::binaryPath("sztp-agent"), "--config", config().string()};
+  std::vector<std::string> argv = agentPrefix_;
+  argv.insert(argv.end(), {testutil::binaryPath("sztp-agent"), "--config", config().string()});
   argv.insert(argv.end(), args.begin(), args.end());
   return child.start(argv, root_ / "agent.log");
 }

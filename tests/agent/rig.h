@@ -44,6 +44,14 @@ class Child {
   std::filesystem::path logFile_;
 };
 
+/// Where a Server runs and listens (the defaults: here, loopback, any port).
+struct ServerPlacement {
+  /// Put before the program, e.g. {"ip", "netns", "exec", "<namespace>"}.
+  std::vector<std::string> prefix;
+  std::vector<std::string> bootstrapListen{"127.0.0.1:0"};
+  std::vector<std::string> filesListen{"127.0.0.1:0"};
+};
+
 /// One sztp-server: configuration, registry and files in `directory`.
 class Server {
  public:
@@ -51,6 +59,8 @@ class Server {
   /// bound ports are known before the real inventory (which names them) is
   /// applied with apply().
   bool start(const std::filesystem::path& directory, const std::filesystem::path& pki);
+  bool start(const std::filesystem::path& directory, const std::filesystem::path& pki,
+             const ServerPlacement& placement);
   /// Writes `inventory` and has the server re-read it (SIGHUP); true once applied.
   bool apply(const std::string& inventory);
   std::uint16_t bootstrapPort() const { return ports_.at("bootstrap"); }
@@ -107,6 +117,8 @@ class Device {
                                    int timeoutSeconds = 60);
   /// The same in the background.
   bool startAgent(Child& child, const std::vector<std::string>& args = {});
+  /// Put before sztp-agent from now on, e.g. {"ip", "netns", "exec", "<namespace>"}.
+  void setAgentPrefix(std::vector<std::string> prefix) { agentPrefix_ = std::move(prefix); }
   testutil::CommandResult ztp(const std::vector<std::string>& args);
   /// `ztp status --json`, parsed; the "state", "reason" and the whole text.
   struct Status {
@@ -123,6 +135,7 @@ class Device {
   std::filesystem::path root_;
   std::filesystem::path pki_;
   std::string serial_;
+  std::vector<std::string> agentPrefix_;
 };
 
 inline Device::Config withSources(std::string sources) {

@@ -5,6 +5,7 @@
 #include "agent/agent_error.h"
 #include "agent/events.h"
 #include "common/codec_error.h"
+#include "common/hex.h"
 #include "trust/trust_error.h"
 
 namespace sztp::agent {
@@ -318,6 +319,13 @@ Result<std::optional<Driver::SessionEnd>> Driver::processServer(const WorkItem& 
     setError(work.lastReason, work.lastDetail, "server");
     emitEvent(ports_.events, EventId::ServerFailed, label + ": " + answer.error().describe(),
               {{"server", label}}, "server-failed");
+    if (!item.endpoint.trustAnchors.empty() && isUnusableAnswer(reason)) {
+      // The handshake authenticated the server and then its answer could
+      // not be read: it hears why (issue 4 "Bad input").
+      if (auto reported = reportRejection(item, reason, answer.error().message()); !reported) {
+        return std::move(reported).error();
+      }
+    }
     return std::optional<SessionEnd>();
   }
   emitEvent(
@@ -329,6 +337,23 @@ Result<std::optional<Driver::SessionEnd>> Driver::processServer(const WorkItem& 
                                 answer->output.ownershipVoucher};
   return processData(data, &item, item.source, item.origin, answer->output.reportingLevel,
                      answer->tlsTrusted, nonce, work);
+}
+
+Status Driver::reportRejection(const WorkItem& item, const std::string& reason,
+                               const std::string& message) {
+  // Saved first: the report is a side effect (issue 4 "Crash safety").
+  if (auto saved = save(); !saved) {
+    return saved;
+  }
+  model::ReportProgressInput input;
+  input.progressType = ProgressType::ParsingError;
+  input.message = reportMessage(reason, message);
+  if (auto sent = ports_.client.reportProgress(item.endpoint, input); sent) {
+    ++state_.reportsSent;
+  } else {
+    ++state_.reportsFailed;
+  }
+  return {};
 }
 
 Result<std::optional<Driver::SessionEnd>> Driver::processData(
@@ -357,16 +382,8 @@ Result<std::optional<Driver::SessionEnd>> Driver::processData(
               {{"trust-state", "false"}});
     if (item && tlsTrusted) {
       // The matching error goes to a trusted server (issue 4 "Bad input", D43).
-      if (auto s = save(); !s) {
-        return std::move(s).error();
-      }
-      model::ReportProgressInput input;
-      input.progressType = ProgressType::ParsingError;
-      input.message = reportMessage(reason, validated.error().message());
-      if (auto sent = ports_.client.reportProgress(item->endpoint, input); sent) {
-        ++state_.reportsSent;
-      } else {
-        ++state_.reportsFailed;
+      if (auto reported = reportRejection(*item, reason, validated.error().message()); !reported) {
+        return std::move(reported).error();
       }
     }
     return std::optional<SessionEnd>();
@@ -390,6 +407,11 @@ Result<std::optional<Driver::SessionEnd>> Driver::processData(
       setError(work.lastReason, detail, "redirect");
       emitEvent(ports_.events, EventId::RedirectDepthExceeded, detail, {{"server", label}},
                 "redirect-depth-exceeded");
+      if (item && tlsTrusted) {
+        if (auto reported = reportRejection(*item, work.lastReason, detail); !reported) {
+          return std::move(reported).error();
+        }
+      }
       return std::optional<SessionEnd>();
     }
     auto targets = redirectTargets(*redirect, validated->trusted, depth, source, origin, identity_);
@@ -743,7 +765,12 @@ Result<std::optional<Driver::SessionEnd>> Driver::bootImageStep(
                     std::to_string(*free) + " bytes free, " + std::to_string(needed) + " needed");
       }
     }
-    image.path = settings_.workDirectory + "/" + session.id + "-boot-image";
+    // Named by the image's hash, not the session: a download cut in one
+    // cycle resumes from its .part in the next session (the downloader's
+    // Range + If-Range), and another image never continues this one's part.
+    const Bytes& hash = info.bootImage->imageVerification.front().hashValue;
+    image.path = settings_.workDirectory + "/boot-image-" +
+                 hexEncode(ByteView(hash.data(), std::min<std::size_t>(hash.size(), 8)));
     image.status = ImageStatus::Downloading;
   }
   if (image.status == ImageStatus::Downloading) {

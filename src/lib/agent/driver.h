@@ -94,6 +94,10 @@ class Driver {
                                                 std::optional<model::ReportingLevel> level,
                                                 bool tlsTrusted, const std::optional<Bytes>& nonce,
                                                 Work& work);
+  /// A parsing-error report to the server of `item`, which TLS authenticated
+  /// (D43), carrying the reason code; state saved first.
+  Status reportRejection(const WorkItem& item, const std::string& reason,
+                         const std::string& message);
   Result<SessionEnd> runSession();
   Result<std::optional<SessionEnd>> bootImageStep(const model::OnboardingInformation& info);
   Result<std::optional<SessionEnd>> downloadImage(const model::BootImage& image);

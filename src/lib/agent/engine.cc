@@ -229,4 +229,11 @@ std::string reasonOf(const Error& error) {
   return std::string(error.reason());
 }
 
+bool isUnusableAnswer(std::string_view reason) {
+  // The client's stable codes (client_error.cc); the agent library does not
+  // depend on the client, only on its reason codes.
+  return reason == "server-answer-too-large" || reason == "server-answer-truncated" ||
+         reason == "server-answer-malformed" || reason == "server-answer-media-type";
+}
+
 }  // namespace sztp::agent

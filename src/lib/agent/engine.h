@@ -109,4 +109,10 @@ std::chrono::milliseconds backoffDelay(const RetryPolicy& policy, std::uint32_t 
 /// The reason code of an error (its stable code, or "unknown").
 std::string reasonOf(const Error& error);
 
+/// Whether `reason` says a server answered but the answer could not be used
+/// (too large, truncated, malformed, the wrong media type) — as opposed to
+/// the server not being reached or not authenticated. Such a server, when
+/// TLS authenticated it, is told with a parsing-error report.
+bool isUnusableAnswer(std::string_view reason);
+
 }  // namespace sztp::agent

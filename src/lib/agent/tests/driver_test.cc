@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "agent/tests/fixture.h"
+#include "common/hex.h"
 
 namespace sztp::agent::test {
 namespace {
@@ -256,8 +257,10 @@ TEST(DriverBootImage, InstallRebootThenNextBootCompletes) {
   }
   EXPECT_EQ(f.downloader.requested,
             (std::vector<std::string>{"https://a.example/os.img", "https://b.example/os.img"}));
+  const Bytes hash = crypto::sha256(f.image);
+  const std::string imagePath = "/work/boot-image-" + hexEncode(ByteView(hash.data(), 8));
   EXPECT_EQ(f.world.commands.at(0).argv,
-            (std::vector<std::string>{"/usr/sbin/install-image", "/work/s1-boot-image"}));
+            (std::vector<std::string>{"/usr/sbin/install-image", imagePath}));
   EXPECT_EQ(f.client.reportNames(),
             (std::vector<std::string>{"bootstrap-initiated", "boot-image-installed-rebooting"}));
   EXPECT_EQ(f.world.effects, (std::vector<std::string>{"install", "reboot"}));
@@ -271,6 +274,20 @@ TEST(DriverBootImage, InstallRebootThenNextBootCompletes) {
   EXPECT_EQ(f.world.effectCount("post-script"), 1);
   EXPECT_EQ(after.state().session->bootImage.status, ImageStatus::Complete);
   EXPECT_EQ(f.client.reportNames().back(), "bootstrap-complete");
+}
+
+TEST(DriverBootImage, ANextSessionContinuesTheSameImageFile) {
+  // Both URIs fail in the first cycle; the second cycle's new session must
+  // download to the same file, so the downloader resumes its .part.
+  ImageFixture f;
+  f.settings.retry.maxCycles = 2;
+  f.downloader.failFirst = 2;
+  auto d = f.driver();
+  EXPECT_EQ(d.run({}).kind, Kind::Rebooting);
+  EXPECT_EQ(d.state().session->id, "s2");
+  ASSERT_EQ(f.downloader.destinations.size(), 3u);
+  EXPECT_EQ(f.downloader.destinations[0], f.downloader.destinations[2]);
+  EXPECT_EQ(f.world.effectCount("install"), 1);
 }
 
 TEST(DriverBootImage, StillOldVersionAfterRebootIsAnError) {

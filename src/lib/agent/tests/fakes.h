@@ -195,9 +195,16 @@ class FakeDownloader : public Downloader {
   FakeDownloader(World& w) : w_(w) {}
   std::map<std::string, Bytes> content;
   std::vector<std::string> requested;
+  std::vector<std::string> destinations;
+  int failFirst = 0;  ///< Downloads that fail (connection lost) before any succeeds.
   Result<DownloadResult> download(const DownloadRequest& request) override {
     w_.ops.tick();
     requested.push_back(request.uri);
+    destinations.push_back(request.destinationPath);
+    if (failFirst > 0) {
+      --failFirst;
+      return Error(make_error_code(IoErrc::FileUnreadable), "connection lost");
+    }
     auto it = content.find(request.uri);
     if (it == content.end()) {
       return Error(make_error_code(IoErrc::FileUnreadable), request.uri);

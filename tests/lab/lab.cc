@@ -1,0 +1,204 @@
+#include "lab.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
+#include "testutil/command.h"
+
+namespace sztp::lab {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string findTool(const std::string& name) {
+  for (const char* dir : {"/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
+    const auto path = fs::path(dir) / name;
+    if (::access(path.c_str(), X_OK) == 0) {
+      return path.string();
+    }
+  }
+  return "";
+}
+
+const fs::path kNetnsDir = "/var/run/netns";
+
+/// Kills everything still running in `ns` (detached step runners, daemons
+/// that forked), again until none is left (a process may fork while being
+/// killed), then deletes it.
+void destroyNamespace(const std::string& ipTool, const std::string& ns) {
+  for (int round = 0; round < 50; ++round) {
+    const auto pids = testutil::runCommand({ipTool, "netns", "pids", ns}, 10);
+    std::istringstream lines(pids.output);
+    int killed = 0;
+    for (std::string line; std::getline(lines, line);) {
+      const long pid = std::strtol(line.c_str(), nullptr, 10);
+      if (pid > 1 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), SIGKILL) == 0) {
+        ++killed;
+      }
+    }
+    if (killed == 0) {
+      break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  (void)testutil::runCommand({ipTool, "netns", "del", ns}, 10);
+}
+
+}  // namespace
+
+Tools Tools::find() {
+  Tools tools;
+  tools.ip = findTool("ip");
+  tools.dnsmasq = findTool("dnsmasq");
+  tools.keaDhcp4 = findTool("kea-dhcp4");
+  tools.keaDhcp6 = findTool("kea-dhcp6");
+  tools.dhclient = findTool("dhclient");
+  return tools;
+}
+
+std::optional<std::string> Tools::missing() const {
+  if (::geteuid() != 0) {
+    return "needs root: network namespaces, veth, a bridge and the DHCP ports";
+  }
+  if (ip.empty()) {
+    return "needs `ip` (iproute2)";
+  }
+  if (dnsmasq.empty()) {
+    return "needs dnsmasq (dnsmasq-base)";
+  }
+  if (keaDhcp4.empty() || keaDhcp6.empty()) {
+    return "needs kea-dhcp4 and kea-dhcp6 (kea-dhcp4-server, kea-dhcp6-server)";
+  }
+  return std::nullopt;
+}
+
+void Lab::sweepStale(const std::string& ipTool) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(kNetnsDir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kNamespacePrefix, 0) != 0) {
+      continue;
+    }
+    // sztp-lab-<pid>-<role>: stale once that pid is gone. (A reused pid
+    // keeps it until that process ends: harmless, never wrong.)
+    const long pid = std::strtol(name.c_str() + std::string(kNamespacePrefix).size(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      destroyNamespace(ipTool, name);
+    }
+  }
+}
+
+Lab::Lab(Tools tools, const std::vector<DeviceAddressing>& devices) : tools_(std::move(tools)) {
+  sweepStale(tools_.ip);
+  prefix_ = std::string(kNamespacePrefix) + std::to_string(::getpid()) + "-";
+  infra_ = prefix_ + "infra";
+  bool ok =
+      addNamespace(infra_) &&
+      ip({"-n", infra_, "link", "add", kBridge, "type", "bridge", "stp_state", "0", "forward_delay",
+          "0", "mcast_snooping", "0"}) &&
+      ip({"-n", infra_, "addr", "add", std::string(kInfraV4) + "/24", "dev", kBridge}) &&
+      ip({"-n", infra_, "addr", "add", std::string(kInfraV6) + "/64", "dev", kBridge, "nodad"}) &&
+      ip({"-n", infra_, "link", "set", kBridge, "up"});
+  for (std::size_t k = 1; ok && k <= devices.size(); ++k) {
+    const std::string ns = prefix_ + "d" + std::to_string(k);
+    devices_.push_back(ns);
+    ok = addNamespace(ns) && join(ns, "d" + std::to_string(k));
+    if (ok && devices[k - 1].v4) {
+      ok = ip({"-n", ns, "addr", "add", deviceV4(k) + "/24", "dev", kDeviceInterface});
+    }
+    if (ok && devices[k - 1].v6) {
+      ok = ip({"-n", ns, "addr", "add", deviceV6(k) + "/64", "dev", kDeviceInterface, "nodad"});
+    }
+  }
+}
+
+Lab::~Lab() {
+  for (auto& child : children_) {
+    child->kill(SIGTERM);
+  }
+  for (auto& child : children_) {
+    if (child->wait(5s) < 0) {
+      child->kill(SIGKILL);
+      (void)child->wait(5s);
+    }
+  }
+  children_.clear();
+  for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
+    destroyNamespace(tools_.ip, *it);
+  }
+}
+
+bool Lab::ip(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{tools_.ip};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const auto result = testutil::runCommand(argv, 20);
+  if (result.exitCode != 0 && error_.empty()) {
+    for (const auto& a : argv) {
+      error_ += a + " ";
+    }
+    error_ += ": " + result.output;
+  }
+  return result.exitCode == 0;
+}
+
+std::string Lab::ipOutput(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{tools_.ip};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testutil::runCommand(argv, 20).output;
+}
+
+bool Lab::addNamespace(const std::string& name) {
+  if (!ip({"netns", "add", name})) {
+    return false;
+  }
+  created_.push_back(name);
+  // No duplicate address detection (addresses, link-local ones too, usable
+  // at once) and no forwarding: a namespace is a host, never a router.
+  return ip({"netns", "exec", name, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0",
+             "net.ipv6.conf.all.accept_dad=0", "net.ipv4.ip_forward=0",
+             "net.ipv6.conf.all.forwarding=0"}) &&
+         ip({"-n", name, "link", "set", "lo", "up"});
+}
+
+bool Lab::join(const std::string& ns, const std::string& bridgePort) {
+  // Created inside the infrastructure namespace: the names never meet the
+  // host's or another run's.
+  return ip({"-n", infra_, "link", "add", bridgePort, "type", "veth", "peer", "name",
+             kDeviceInterface, "netns", ns}) &&
+         ip({"-n", infra_, "link", "set", bridgePort, "master", kBridge, "up"}) &&
+         ip({"-n", ns, "link", "set", kDeviceInterface, "up"});
+}
+
+bool Lab::addHost(const std::string& suffix, const std::string& v4, const std::string& v6,
+                  std::string* name) {
+  *name = prefix_ + suffix;
+  return addNamespace(*name) && join(*name, "h" + std::to_string(++ports_)) &&
+         ip({"-n", *name, "addr", "add", v4 + "/24", "dev", kDeviceInterface}) &&
+         ip({"-n", *name, "addr", "add", v6 + "/64", "dev", kDeviceInterface, "nodad"});
+}
+
+std::vector<std::string> Lab::in(const std::string& ns) const {
+  return {tools_.ip, "netns", "exec", ns};
+}
+
+Child* Lab::spawn(const std::string& ns, const std::vector<std::string>& argv,
+                  const fs::path& log) {
+  std::vector<std::string> full = in(ns);
+  full.insert(full.end(), argv.begin(), argv.end());
+  children_.push_back(std::make_unique<Child>());
+  if (!children_.back()->start(full, log)) {
+    children_.pop_back();
+    return nullptr;
+  }
+  return children_.back().get();
+}
+
+}  // namespace sztp::lab

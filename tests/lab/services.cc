@@ -1,0 +1,195 @@
+#include "services.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "testutil/command.h"
+
+namespace sztp::lab {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+void writeText(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+std::string readText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// `sztp dhcp config <flags> --uri ...`, run for real; false with `why` on failure.
+bool sztpDhcpConfig(std::vector<std::string> flags, const std::vector<std::string>& uris,
+                    std::string& output, std::string& why) {
+  std::vector<std::string> argv{testutil::binaryPath("sztp"), "dhcp", "config"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  for (const auto& uri : uris) {
+    argv.insert(argv.end(), {"--uri", uri});
+  }
+  const auto result = testutil::runCommand(argv, 30);
+  if (result.exitCode != 0) {
+    why = "sztp dhcp config failed: " + result.output;
+    return false;
+  }
+  output = result.output;
+  return true;
+}
+
+/// Waits until the log holds `text` while the child runs.
+bool waitForLog(Child* child, const std::string& text, std::string& why, const std::string& name) {
+  if (child == nullptr) {
+    why = name + ": cannot start it";
+    return false;
+  }
+  if (!child->waitForLog(text, 20s)) {
+    why = name + " did not get ready (\"" + text + "\"):\n" + child->log();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Child* startDnsmasq(Lab& lab, const DhcpSite& site, const std::vector<std::string>& uris,
+                    const fs::path& directory, std::string& why) {
+  std::string config;
+  if (!sztpDhcpConfig({"--dnsmasq"}, uris, config, why)) {
+    return nullptr;
+  }
+  std::vector<std::string> argv{
+      lab.tools().dnsmasq,
+      "--keep-in-foreground",
+      "--conf-file=/dev/null",
+      "--no-resolv",
+      "--no-hosts",
+      "--port=0",
+      "--user=root",
+      "--pid-file=",
+      "--leasefile-ro",
+      "--log-dhcp",
+      "--log-facility=-",
+      "--interface=" + site.interface,
+      "--dhcp-range=" + site.v4Prefix + "100," + site.v4Prefix + "200,255.255.255.0,10m",
+      "--dhcp-range=" + site.v6Prefix + "100," + site.v6Prefix + "1ff,64,10m"};
+  // Each configuration line of the emitted dnsmasq.conf is an option.
+  std::istringstream lines(config);
+  int options = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] != '#') {
+      argv.push_back("--" + line);
+      ++options;
+    }
+  }
+  if (options != 2) {
+    why = "expected two dhcp-option lines from sztp dhcp config --dnsmasq:\n" + config;
+    return nullptr;
+  }
+  Child* child = lab.spawn(site.ns, argv, directory / "dnsmasq.log");
+  return waitForLog(child, "DHCPv6, IP range", why, "dnsmasq") ? child : nullptr;
+}
+
+bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& uris,
+              const fs::path& directory, std::string& why) {
+  std::string v4, v6;
+  if (!sztpDhcpConfig({"--kea", "--v4"}, uris, v4, why) ||
+      !sztpDhcpConfig({"--kea", "--v6"}, uris, v6, why)) {
+    return false;
+  }
+  const std::string dir = directory.string();
+  auto logger = [](const std::string& name) {
+    return "  \"loggers\": [{\"name\": \"" + name +
+           "\", \"output_options\": [{\"output\": \"stdout\"}], \"severity\": \"DEBUG\", "
+           "\"debuglevel\": 55}],\n";
+  };
+  // The emitted members (with their // comments, which Kea accepts) go last
+  // in the server's object, as their header says.
+  writeText(directory / "kea-dhcp4.conf",
+            "{\"Dhcp4\": {\n"
+            "  \"interfaces-config\": {\"interfaces\": [\"" +
+                site.interface +
+                "\"], \"dhcp-socket-type\": \"raw\"},\n"
+                "  \"lease-database\": {\"type\": \"memfile\", \"persist\": false},\n"
+                "  \"valid-lifetime\": 600,\n"
+                "  \"subnet4\": [{\"id\": 1, \"subnet\": \"" +
+                site.v4Prefix + "0/24\", \"interface\": \"" + site.interface +
+                "\", \"pools\": [{\"pool\": \"" + site.v4Prefix + "100 - " + site.v4Prefix +
+                "200\"}]}],\n" + logger("kea-dhcp4") + v4 + "\n}}\n");
+  writeText(directory / "kea-dhcp6.conf",
+            "{\"Dhcp6\": {\n"
+            "  \"interfaces-config\": {\"interfaces\": [\"" +
+                site.interface +
+                "\"]},\n"
+                "  \"data-directory\": \"" +
+                dir +
+                "\",\n"
+                "  \"server-id\": {\"type\": \"LL\", \"persist\": false},\n"
+                "  \"lease-database\": {\"type\": \"memfile\", \"persist\": false},\n"
+                "  \"preferred-lifetime\": 300, \"valid-lifetime\": 600,\n"
+                "  \"subnet6\": [{\"id\": 1, \"subnet\": \"" +
+                site.v6Prefix + "/64\", \"interface\": \"" + site.interface +
+                "\", \"pools\": [{\"pool\": \"" + site.v6Prefix + "100 - " + site.v6Prefix +
+                "1ff\"}]}],\n" + logger("kea-dhcp6") + v6 + "\n}}\n");
+  for (const auto& [binary, name] : {std::pair{lab.tools().keaDhcp4, std::string("kea-dhcp4")},
+                                     std::pair{lab.tools().keaDhcp6, std::string("kea-dhcp6")}}) {
+    // Lock and pid files in the run's directory, not /run/kea.
+    Child* child = lab.spawn(site.ns,
+                             {"/usr/bin/env", "KEA_LOCKFILE_DIR=" + dir, "KEA_PIDFILE_DIR=" + dir,
+                              binary, "-c", (directory / (name + ".conf")).string()},
+                             directory / (name + ".log"));
+    // DHCPSRV_CFGMGR_ADD_IFACE / *_STARTED: the sockets are open.
+    if (!waitForLog(child, name == "kea-dhcp4" ? "DHCP4_STARTED" : "DHCP6_STARTED", why, name)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Child* startDhclient(Lab& lab, const std::string& ns, const fs::path& leaseFile,
+                     const fs::path& directory, std::string& why) {
+  if (lab.tools().dhclient.empty()) {
+    why = "no dhclient";
+    return nullptr;
+  }
+  // Only what the device needs: no name servers, so nothing would touch
+  // resolv.conf even with the stock script.
+  writeText(directory / "dhclient.conf",
+            "option sztp-redirect code 143 = string;\n"
+            "request subnet-mask, broadcast-address, sztp-redirect;\n"
+            "timeout 20;\nretry 1;\n");
+  writeText(directory / "dhclient-script",
+            "#!/bin/sh\n"
+            "case \"$reason\" in BOUND|RENEW|REBIND|REBOOT)\n"
+            "  " +
+                lab.tools().ip +
+                " addr replace \"$new_ip_address/$new_subnet_mask\" dev \"$interface\";;\n"
+                "esac\nexit 0\n");
+  ::chmod((directory / "dhclient-script").c_str(), 0755);
+  Child* child = lab.spawn(
+      ns,
+      {lab.tools().dhclient, "-d", "-4", "-v", "-cf", (directory / "dhclient.conf").string(), "-lf",
+       leaseFile.string(), "-pf", (directory / "dhclient.pid").string(), "-sf",
+       (directory / "dhclient-script").string(), kDeviceInterface},
+      directory / "dhclient.log");
+  if (!waitForLog(child, "bound to", why, "dhclient")) {
+    return nullptr;
+  }
+  for (int i = 0; i < 100; ++i) {
+    if (readText(leaseFile).find("option sztp-redirect") != std::string::npos) {
+      return child;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  why = "the dhclient lease has no sztp-redirect option:\n" + readText(leaseFile);
+  return nullptr;
+}
+
+}  // namespace sztp::lab

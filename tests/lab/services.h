@@ -1,0 +1,44 @@
+#pragma once
+
+// The DHCP servers and client of the lab, configured the way an operator
+// would: the option 143/136 lines and members come from running the real
+// `sztp dhcp config` (never written here), merged into a minimal dnsmasq
+// command line or Kea configuration file. Each started process belongs to
+// the Lab, which stops it.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lab.h"
+
+namespace sztp::lab {
+
+/// Where a DHCP server runs: its namespace, the interface it serves, and the
+/// subnets of that interface (IPv4 /24 and IPv6 /64 prefixes, e.g. "10.99.0.").
+struct DhcpSite {
+  std::string ns;
+  std::string interface;
+  std::string v4Prefix = "10.99.0.";
+  std::string v6Prefix = "fd00:99::";
+};
+
+/// dnsmasq, DHCP only (no DNS), serving `uris` as option 143 and 136. On
+/// failure nullptr and `why` says what failed (the command, its output).
+Child* startDnsmasq(Lab& lab, const DhcpSite& site, const std::vector<std::string>& uris,
+                    const std::filesystem::path& directory, std::string& why);
+
+/// kea-dhcp4 and kea-dhcp6 with in-memory leases, serving `uris` as option
+/// 143 and 136. Both logs are in `directory` (kea-dhcp4.log, kea-dhcp6.log).
+bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& uris,
+              const std::filesystem::path& directory, std::string& why);
+
+/// ISC dhclient (DHCPv4) in `ns` on the device interface, asking for option
+/// 143 declared as `sztp-redirect` (a name discovery/lease_files.h reads), its
+/// lease file `leaseFile`; its script only sets the leased address. Returns
+/// once the lease holds the option and the address is set (nullptr and `why`
+/// otherwise).
+Child* startDhclient(Lab& lab, const std::string& ns, const std::filesystem::path& leaseFile,
+                     const std::filesystem::path& directory, std::string& why);
+
+}  // namespace sztp::lab
