@@ -384,16 +384,13 @@ Result<std::vector<Lease>> parseDhclientLeases(std::string_view text,
   return leases;
 }
 
-Result<Lease> parseDhcpcdDump(std::string_view text, std::string_view interfaceName,
-                              IpFamily family, const LeaseOptionNames& names) {
-  if (auto size = checkSize(text.size()); !size) {
-    return std::move(size).error();
-  }
-  Lease lease;
-  lease.client = LeaseClient::Dhcpcd;
-  lease.interfaceName = std::string(interfaceName);
-  lease.family = family;
-  const auto& wanted = family == IpFamily::V4 ? names.keyValueV4 : names.keyValueV6;
+namespace {
+
+/// Calls `visit(key, value)` for each "key=value" line of `text` (blank
+/// lines, '#' comments and lines without a key are skipped) until it returns
+/// false; how many such lines were visited.
+template <class Visit>
+std::size_t forEachKeyValue(std::string_view text, Visit&& visit) {
   std::size_t start = 0;
   std::size_t pairs = 0;
   while (start < text.size()) {
@@ -407,24 +404,44 @@ Result<Lease> parseDhcpcdDump(std::string_view text, std::string_view interfaceN
     if (line.empty() || line.front() == '#' || eq == std::string_view::npos || eq == 0) {
       continue;
     }
-    std::string_view key = line.substr(0, eq);
-    if (key.starts_with("new_")) {
-      key.remove_prefix(4);  // dhcpcd-run-hooks environment form
-    }
-    const std::string_view value = line.substr(eq + 1);
     ++pairs;
-    if (contains(wanted, key)) {
-      lease.redirect = optionValue(value);
-    } else if (key == "interface" && lease.interfaceName.empty()) {
-      lease.interfaceName = unquote(value);
-    } else if ((key == "domain_name" || key == "dhcp6_domain_search") && !lease.domainName) {
-      std::string domain = unquote(value);
-      domain = domain.substr(0, domain.find(' '));
-      if (!domain.empty()) {
-        lease.domainName = domain;
-      }
+    if (!visit(line.substr(0, eq), line.substr(eq + 1))) {
+      break;
     }
   }
+  return pairs;
+}
+
+}  // namespace
+
+Result<Lease> parseDhcpcdDump(std::string_view text, std::string_view interfaceName,
+                              IpFamily family, const LeaseOptionNames& names) {
+  if (auto size = checkSize(text.size()); !size) {
+    return std::move(size).error();
+  }
+  Lease lease;
+  lease.client = LeaseClient::Dhcpcd;
+  lease.interfaceName = std::string(interfaceName);
+  lease.family = family;
+  const auto& wanted = family == IpFamily::V4 ? names.keyValueV4 : names.keyValueV6;
+  const std::size_t pairs =
+      forEachKeyValue(text, [&](std::string_view key, std::string_view value) {
+        if (key.starts_with("new_")) {
+          key.remove_prefix(4);  // dhcpcd-run-hooks environment form
+        }
+        if (contains(wanted, key)) {
+          lease.redirect = optionValue(value);
+        } else if (key == "interface" && lease.interfaceName.empty()) {
+          lease.interfaceName = unquote(value);
+        } else if ((key == "domain_name" || key == "dhcp6_domain_search") && !lease.domainName) {
+          std::string domain = unquote(value);
+          domain = domain.substr(0, domain.find(' '));
+          if (!domain.empty()) {
+            lease.domainName = domain;
+          }
+        }
+        return true;
+      });
   if (pairs == 0 && !trim(text).empty()) {
     return malformedLease("no key=value line in dhcpcd output");
   }
@@ -465,35 +482,27 @@ Result<Lease> parseNetworkdLease(std::string_view text, std::string_view interfa
   Lease lease;
   lease.client = LeaseClient::Networkd;
   lease.interfaceName = std::string(interfaceName);
-  std::size_t start = 0;
-  bool any = false;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) {
-      end = text.size();
-    }
-    const std::string_view line = trim(text.substr(start, end - start));
-    start = end + 1;
-    const std::size_t eq = line.find('=');
-    if (line.empty() || line.front() == '#' || eq == std::string_view::npos || eq == 0) {
-      continue;
-    }
-    any = true;
-    const std::string_view key = line.substr(0, eq);
-    const std::string_view value = line.substr(eq + 1);
-    std::string lowered(key);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (key == "OPTION_143" || contains(names.keyValueV4, lowered)) {
-      lease.redirect = parseHexOctets(unquote(value));
-      if (!lease.redirect) {
-        return malformedLease(std::string(key) + " is not hex");
-      }
-    } else if (key == "DOMAINNAME") {
-      lease.domainName = unquote(value);
-    }
+  std::string notHex;
+  const std::size_t pairs =
+      forEachKeyValue(text, [&](std::string_view key, std::string_view value) {
+        std::string lowered(key);
+        std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (key == "OPTION_143" || contains(names.keyValueV4, lowered)) {
+          lease.redirect = parseHexOctets(unquote(value));
+          if (!lease.redirect) {
+            notHex = key;
+            return false;
+          }
+        } else if (key == "DOMAINNAME") {
+          lease.domainName = unquote(value);
+        }
+        return true;
+      });
+  if (!notHex.empty()) {
+    return malformedLease(notHex + " is not hex");
   }
-  if (!any && !trim(text).empty()) {
+  if (pairs == 0 && !trim(text).empty()) {
     return malformedLease("no KEY=VALUE line in networkd lease");
   }
   return lease;
