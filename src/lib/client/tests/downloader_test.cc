@@ -6,10 +6,12 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -343,6 +345,26 @@ TEST_F(DownloaderTest, CutAnswerKeepsThePartAndTheNextRunResumes) {
   EXPECT_FALSE(result->resumed);
   EXPECT_EQ(testutil::readText(r.destinationPath), content_);
   EXPECT_EQ(ranges(), std::vector<std::string>{"bytes=120000-"});
+}
+
+TEST_F(DownloaderTest, WriteFailureOnTheWriterThreadFailsTheDownload) {
+  // The disk "fills up" after 100 kB: RLIMIT_FSIZE makes write(2) fail with
+  // EFBIG on the writer thread (SIGXFSZ ignored for the test's duration).
+  struct rlimit saved {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  const auto previous = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = saved;
+  small.rlim_cur = 100 * 1000;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  HttpsDownloader downloader(settings());
+  auto result = downloader.download(request());
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, previous);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error(), ClientErrc::DownloadFailed) << result.error().describe();
+  EXPECT_NE(result.error().detail().find("writing"), std::string::npos)
+      << result.error().describe();
+  EXPECT_FALSE(fs::exists(request().destinationPath));
 }
 
 /// What a lab file server might send instead of a Content-Length body.
