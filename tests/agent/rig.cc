@@ -144,8 +144,9 @@ bool Server::start(const fs::path& directory, const fs::path& pki,
             "version: 1\ndevice-types:\n  - name: dpu\n"
             "    idevid-trust-anchors: " +
                 (pki / "manufacturer/ca.crt").string() + "\n");
-  // base-urls name no reachable host: every download URI a test relies on is
-  // written into its inventory (the files port is only known after the start).
+  // By default base-urls name no reachable host: every download URI a test
+  // relies on is written into its inventory (the files port is only known
+  // after the start).
   writeText(directory / "sztp-server.yaml",
             "registry: state/registry.db\n"
             "inventory: inventory.yaml\n"
@@ -163,7 +164,9 @@ bool Server::start(const fs::path& directory, const fs::path& pki,
                 yamlList(placement.filesListen) +
                 "\n"
                 "  root: files\n"
-                "  base-urls: [https://files.invalid]\n"
+                "  base-urls: " +
+                yamlList(placement.filesBaseUrls) +
+                "\n"
                 "admin:\n"
                 "  listen: [\"127.0.0.1:0\"]\n"
                 "  token-files: [admin.token]\n");
@@ -323,7 +326,8 @@ void Device::writeConfig(const Config& settings) {
                 "  connect-timeout: 5s\n"
                 "  request-timeout: 10s\n"
                 "logging:\n"
-                "  level: debug\n");
+                "  level: debug\n" +
+                settings.logging);
 }
 
 testutil::CommandResult Device::runAgent(const std::vector<std::string>& args, int timeoutSeconds) {

@@ -50,6 +50,9 @@ struct ServerPlacement {
   std::vector<std::string> prefix;
   std::vector<std::string> bootstrapListen{"127.0.0.1:0"};
   std::vector<std::string> filesListen{"127.0.0.1:0"};
+  /// The file server's base URLs: image download URIs after the inventory's
+  /// own. The default names no reachable host.
+  std::vector<std::string> filesBaseUrls{"https://files.invalid"};
 };
 
 /// One sztp-server: configuration, registry and files in `directory`.
@@ -96,6 +99,7 @@ class Device {
     std::string identity;    ///< Added under "identity:".
     std::string trust;       ///< Added under "trust:".
     std::string onboarding;  ///< Added under "onboarding:".
+    std::string logging;     ///< Added under "logging:".
     std::string retry = "  max-cycles: 1\n  initial-backoff: 1s\n";
     Config& withIdentity(std::string text) {
       identity = std::move(text);

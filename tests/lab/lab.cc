@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -29,6 +30,8 @@ std::string findTool(const std::string& name) {
 }
 
 const fs::path kNetnsDir = "/var/run/netns";
+/// Per-namespace files `ip netns exec` mounts over /etc (ip-netns(8)).
+const fs::path kNetnsEtc = "/etc/netns";
 
 /// Kills everything still running in `ns` (detached step runners, daemons
 /// that forked), again until none is left (a process may fork while being
@@ -50,6 +53,9 @@ void destroyNamespace(const std::string& ipTool, const std::string& ns) {
     std::this_thread::sleep_for(20ms);
   }
   (void)testutil::runCommand({ipTool, "netns", "del", ns}, 10);
+  std::error_code ec;
+  fs::remove_all(kNetnsEtc / ns, ec);
+  fs::remove(kNetnsEtc, ec);  // only when empty: another run may use it
 }
 
 }  // namespace
@@ -61,6 +67,7 @@ Tools Tools::find() {
   tools.keaDhcp4 = findTool("kea-dhcp4");
   tools.keaDhcp6 = findTool("kea-dhcp6");
   tools.dhclient = findTool("dhclient");
+  tools.rsyslogd = findTool("rsyslogd");
   return tools;
 }
 
@@ -81,18 +88,27 @@ std::optional<std::string> Tools::missing() const {
 }
 
 void Lab::sweepStale(const std::string& ipTool) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(kNetnsDir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(kNamespacePrefix, 0) != 0) {
-      continue;
+  // /etc/netns too: a run may have died between deleting a namespace and
+  // its files. Names first, then deletions (never while iterating).
+  std::vector<std::string> stale;
+  for (const fs::path& dir : {kNetnsDir, kNetnsEtc}) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(kNamespacePrefix, 0) != 0) {
+        continue;
+      }
+      // sztp-lab-<pid>-<role>: stale once that pid is gone. (A reused pid
+      // keeps it until that process ends: harmless, never wrong.)
+      const long pid =
+          std::strtol(name.c_str() + std::string(kNamespacePrefix).size(), nullptr, 10);
+      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+        stale.push_back(name);
+      }
     }
-    // sztp-lab-<pid>-<role>: stale once that pid is gone. (A reused pid
-    // keeps it until that process ends: harmless, never wrong.)
-    const long pid = std::strtol(name.c_str() + std::string(kNamespacePrefix).size(), nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
-      destroyNamespace(ipTool, name);
-    }
+  }
+  for (const auto& name : stale) {
+    destroyNamespace(ipTool, name);
   }
 }
 
@@ -185,8 +201,27 @@ bool Lab::addHost(const std::string& suffix, const std::string& v4, const std::s
          ip({"-n", *name, "addr", "add", v6 + "/64", "dev", kDeviceInterface, "nodad"});
 }
 
+bool Lab::setEtcFile(const std::string& ns, const std::string& name, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(kNetnsEtc / ns, ec);
+  std::ofstream out(kNetnsEtc / ns / name, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out && error_.empty()) {
+    error_ = "cannot write " + (kNetnsEtc / ns / name).string();
+  }
+  return static_cast<bool>(out);
+}
+
 std::vector<std::string> Lab::in(const std::string& ns) const {
   return {tools_.ip, "netns", "exec", ns};
+}
+
+std::vector<std::string> Lab::in(const std::string& ns, const std::string& hostname) const {
+  std::vector<std::string> prefix = in(ns);
+  prefix.insert(prefix.end(), {"unshare", "--uts", "--", "/bin/sh", "-c",
+                               "hostname \"$1\" && shift && exec \"$@\"", "sh", hostname});
+  return prefix;
 }
 
 Child* Lab::spawn(const std::string& ns, const std::vector<std::string>& argv,

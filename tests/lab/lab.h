@@ -37,6 +37,7 @@ struct Tools {
   std::string keaDhcp4;
   std::string keaDhcp6;
   std::string dhclient;
+  std::string rsyslogd;
 
   static Tools find();
   /// Why the lab cannot run here (not root, no `ip`, dnsmasq or Kea), or nullopt.
@@ -78,8 +79,16 @@ class Lab {
   bool addHost(const std::string& suffix, const std::string& v4, const std::string& v6,
                std::string* name);
 
+  /// Writes /etc/netns/<ns>/<name>, which `ip netns exec` mounts over
+  /// /etc/<name> for every program the lab runs in `ns` (resolv.conf: the
+  /// namespace's resolver). Removed with the namespace.
+  bool setEtcFile(const std::string& ns, const std::string& name, const std::string& text);
+
   /// {"ip", "netns", "exec", ns}: put before a program to run it in `ns`.
   std::vector<std::string> in(const std::string& ns) const;
+  /// As in(ns), and in a UTS namespace of its own whose host name is
+  /// `hostname`: what a device's programs see as gethostname().
+  std::vector<std::string> in(const std::string& ns, const std::string& hostname) const;
   /// Starts `argv` in `ns`, output to `log`; the lab stops it at the end.
   Child* spawn(const std::string& ns, const std::vector<std::string>& argv,
                const std::filesystem::path& log);

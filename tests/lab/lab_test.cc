@@ -1,32 +1,28 @@
 // The network lab (issue 5), end to end: real DHCP servers (dnsmasq, Kea)
-// configured from `sztp dhcp config`, two real sztp-servers (a redirect
-// server and an onboarding server with its file server) in an infrastructure
-// namespace, the real sztp-agent in a device namespace joined to it by a
-// bridge. Each scenario ends with `ztp status` completed and the onboarding
-// server's device log holding bootstrap-complete.
+// configured from `sztp dhcp config`, a real DNS server (dnsmasq) and syslog
+// server (rsyslogd), two real sztp-servers (a redirect server and an
+// onboarding server with its file server) in an infrastructure namespace,
+// the real sztp-agent in device namespaces joined to it by a bridge
+// (deployment.h says how the servers answer). Scenarios: DHCPv4 INFORM and
+// dhclient lease, DHCPv6-only (each with dnsmasq and Kea), DNS SRV, remote
+// syslog over UDP and TCP, a rogue DHCP server, a tampered image, three
+// devices at once, rogue devices, removable storage.
 //
-// The device learns the redirect server from DHCP (never configured), is
-// answered with a signed redirect (it contacted that server provisionally)
-// carrying the onboarding server's trust anchor, and so reports progress to
-// the onboarding server only. Both servers choose by the device's source
-// address: an IPv6 client is redirected to the IPv6 address and given the
-// image's IPv6 download URI, so an IPv6-only device proves the whole path
-// ran over IPv6.
-//
-// Needs root, `ip`, dnsmasq and Kea (dhclient for the lease tests); skipped
-// with the reason otherwise. Every namespace and process goes with the Lab
-// (RAII), also when an assertion fails.
-
-#include "lab.h"
+// Needs root, `ip`, dnsmasq and Kea (dhclient and rsyslogd for their tests);
+// skipped with the reason otherwise. Every namespace and process goes with
+// the Lab (RAII), also when an assertion fails.
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <thread>
 
-#include "../agent/rig.h"
+#include "deployment.h"
 #include "services.h"
 #include "testutil/command.h"
 #include "testutil/temp_dir.h"
@@ -35,39 +31,21 @@ namespace sztp::lab {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace std::chrono_literals;
 using agent::e2e::countContaining;
-using agent::e2e::Device;
 using agent::e2e::joined;
-using agent::e2e::Server;
-using agent::e2e::ServerPlacement;
-using Lines = std::vector<std::string>;
 
 const std::string kV4(kInfraV4);
 const std::string kV6(kInfraV6);
-constexpr const char* kRedirectPort = "8443";
-constexpr const char* kOnboardingPort = "9443";
-constexpr const char* kFilesPort = "8080";
-/// What the DHCP servers announce: the redirect server, IPv4 first.
-const std::vector<std::string> kDhcpUris{"https://" + kV4 + ":" + kRedirectPort,
-                                         "https://[" + kV6 + "]:" + kRedirectPort};
 const std::string kRogueV4 = "10.99.0.66";
 const std::string kRogueV6 = "fd00:99::66";
 
-const Lines kFullEffects = {"install 65536 bytes", "reboot", "pre-script", "apply-merge <config/>",
-                            "post-script"};
-
-std::string imageContent() {
-  std::string text;
-  while (text.size() < 64 * 1024) {
-    text += "DemoOS 2.0 boot image block " + std::to_string(text.size()) + "\n";
+Lines linesOf(const std::string& text) {
+  Lines lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
   }
-  text.resize(64 * 1024);
-  return text;
-}
-
-std::string indentedScript(const std::string& line) {
-  return "      #!/bin/sh\n      " + line + "\n";
+  return lines;
 }
 
 class LabTest : public ::testing::Test {
@@ -79,10 +57,10 @@ class LabTest : public ::testing::Test {
     }
     if (suite_ == nullptr) {
       suite_ = new testutil::TempDir;
-      makePki("pki", kV4, kV6);
-      makePki("rogue-pki", kRogueV4, kRogueV6);
+      std::string why;
+      ASSERT_TRUE(makePki(pki(), {kV4, kV6}, {"SN-1", "SN-2", "SN-3"}, why)) << why;
+      ASSERT_TRUE(makePki(pki("rogue-pki"), {kRogueV4, kRogueV6}, {"SN-1"}, why)) << why;
     }
-    ASSERT_FALSE(HasFatalFailure());
   }
 
   static void TearDownTestSuite() {
@@ -90,268 +68,179 @@ class LabTest : public ::testing::Test {
     suite_ = nullptr;
   }
 
-  /// A PKI whose server certificate names the infrastructure (or rogue)
-  /// addresses, and a voucher for SN-1 pinning its owner CA.
-  static void makePki(const std::string& name, const std::string& v4, const std::string& v6) {
-    const std::string sztp = testutil::binaryPath("sztp");
-    const std::string pki = (suite_->path() / name).string();
-    auto made = testutil::runCommand({sztp, "pki", "init", "--dir", pki, "--serial", "SN-1",
-                                      "--server-address", v4, "--server-address", v6});
-    ASSERT_EQ(made.exitCode, 0) << made.output;
-    auto voucher = testutil::runCommand(
-        {sztp, "voucher", "create", "--serial", "SN-1", "--pinned-domain-cert",
-         pki + "/owner/ca.crt", "--signer-cert", pki + "/masa/masa.crt", "--signer-key",
-         pki + "/masa/masa.key", "--expires-in", "30d", "-o", pki + "/SN-1.vcj"});
-    ASSERT_EQ(voucher.exitCode, 0) << voucher.output;
-  }
   static fs::path pki(const std::string& name = "pki") { return suite_->path() / name; }
 
-  /// The head of every inventory: the device type (trusting the real
-  /// manufacturer CA) and the owner of `pkiName`.
-  static std::string inventoryHead(const std::string& pkiName) {
-    const std::string p = pki(pkiName).string();
-    return "version: 1\ndevice-types:\n  - name: dpu\n    idevid-trust-anchors: " + pki().string() +
-           "/manufacturer/ca.crt\nowners:\n  - name: acme\n" + "    certificate-chain: [" + p +
-           "/owner/owner.crt]\n    signing-key: " + p + "/owner/owner.key\n";
-  }
-
-  static std::string deviceHead(const std::string& pkiName) {
-    return "devices:\n  - serial-number: SN-1\n    device-type: dpu\n    owner: acme\n"
-           "    ownership-voucher: " +
-           (pki(pkiName) / "SN-1.vcj").string() + "\n    responses:\n";
-  }
-
-  static ServerPlacement placement(const Lab& lab, const std::string& ns, const std::string& v4,
-                                   const std::string& v6, const std::string& port,
-                                   const std::string& filesPort) {
-    ServerPlacement where;
-    where.prefix = lab.in(ns);
-    where.bootstrapListen = {v4 + ":" + port, "[" + v6 + "]:" + port};
-    where.filesListen = {v4 + ":" + filesPort, "[" + v6 + "]:" + filesPort};
-    return where;
-  }
-
-  /// The onboarding server: the boot image (served by its file server, over
-  /// IPv6 to IPv6 clients), scripts and configuration, unsigned (the device
-  /// trusts it through the redirect's anchor, or as a well-known server) and
-  /// with progress reports.
-  void startOnboardingServer(Lab& lab, Server& server, const Device& device) {
-    ASSERT_TRUE(server.start(dir_.path() / "onboarding-server", pki(),
-                             placement(lab, lab.infra(), kV4, kV6, kOnboardingPort, kFilesPort)))
-        << server.log();
-    const fs::path image = server.directory() / "files/os-2.img";
-    std::ofstream(image, std::ios::binary) << imageContent();
-    const std::string log = device.effectsLog().string();
-    std::string y = inventoryHead("pki") + "images:\n";
-    for (const auto& [name, host] :
-         {std::pair<std::string, std::string>{"os-2", kV4},
-          std::pair<std::string, std::string>{"os-2-v6", "[" + kV6 + "]"}}) {
-      y += "  - name: " + name +
-           "\n    os-name: DemoOS\n    os-version: \"2.0\"\n    file: " + image.string() +
-           "\n    download-uris: [\"https://" + host + ":" + kFilesPort + "/os-2.img\"]\n";
+  /// A deployment over `lab` in this test's directory, with devices 1..n
+  /// added (SN-1..SN-n).
+  std::unique_ptr<Deployment> deploy(Lab& lab, std::size_t devices = 1) {
+    auto deployment = std::make_unique<Deployment>(lab, dir_.path(), pki());
+    for (std::size_t k = 1; k <= devices; ++k) {
+      deployment->addDevice(k);
     }
-    y += "scripts:\n  - name: pre\n    text: |\n" + indentedScript("echo pre-script >> " + log) +
-         "  - name: post\n    text: |\n" + indentedScript("echo post-script >> " + log) +
-         "configurations:\n  - name: cfg\n    handling: merge\n    text: \"<config/>\"\n"
-         "onboarding-profiles:\n";
-    for (const auto& [name, imageName] :
-         {std::pair<std::string, std::string>{"full", "os-2"},
-          std::pair<std::string, std::string>{"full-v6", "os-2-v6"}}) {
-      y += "  - name: " + name + "\n    image: " + imageName +
-           "\n    pre-configuration-script: pre\n    configuration: cfg\n"
-           "    post-configuration-script: post\n";
-    }
-    y += deviceHead("pki") +
-         "      - profile: full-v6\n        sign: false\n        reporting-level: verbose\n"
-         "        conditions: [{field: source-address, match: subnet, value: \"fd00:99::/64\"}]\n"
-         "      - profile: full\n        sign: false\n        reporting-level: verbose\n";
-    ASSERT_TRUE(server.apply(y)) << server.log();
+    return deployment;
   }
 
-  /// The redirect server the DHCP servers announce: a signed redirect to the
-  /// onboarding server at the address of the device's family.
-  void startRedirectServer(Lab& lab, Server& server) {
-    ASSERT_TRUE(server.start(dir_.path() / "redirect-server", pki(),
-                             placement(lab, lab.infra(), kV4, kV6, kRedirectPort, "8081")))
-        << server.log();
-    std::string y = inventoryHead("pki") + "redirect-profiles:\n";
-    for (const auto& [name, address] : {std::pair<std::string, std::string>{"to-v4", kV4},
-                                        std::pair<std::string, std::string>{"to-v6", kV6}}) {
-      y += "  - name: " + name + "\n    bootstrap-servers:\n      - address: \"" + address +
-           "\"\n        port: " + kOnboardingPort +
-           "\n        trust-anchor-chain: " + (pki() / "tls/ca.crt").string() + "\n";
-    }
-    y += deviceHead("pki") +
-         "      - kind: redirect\n        profile: to-v6\n"
-         "        conditions: [{field: source-address, match: subnet, value: \"fd00:99::/64\"}]\n"
-         "      - kind: redirect\n        profile: to-v4\n";
-    ASSERT_TRUE(server.apply(y)) << server.log();
+  /// Both servers of `deployment`, started.
+  static void startServers(Deployment& deployment) {
+    std::string why;
+    ASSERT_TRUE(deployment.startOnboardingServer(why)) << why;
+    ASSERT_TRUE(deployment.startRedirectServer(why)) << why;
   }
 
-  /// Device k's root, its agent run in the device namespace.
-  Device makeDevice(Lab& lab, std::size_t k) {
-    Device device(dir_.path() / ("device" + std::to_string(k)), pki(), "SN-1");
-    device.setAgentPrefix(lab.in(lab.device(k)));
-    fs::create_directories(device.root() / "leases");
-    return device;
-  }
-
-  /// The DHCP source only: asking on its own (`inform`) or reading the
-  /// leases in <root>/leases; never the host's lease files.
-  static Device::Config dhcpSources(bool inform) {
-    Device::Config config;
-    config.sources = std::string("  order: [dhcp]\n  dhcp:\n    lease-directories: [leases]\n") +
-                     "    inform: " + (inform ? "true" : "false") +
-                     "\n    interfaces: [eth0]\n    inform-timeout: 2s\n";
-    return config;
-  }
-
-  /// Runs the agent as at boot until it completes: the first run installs
-  /// the image and "reboots", the second (the device back up) finishes.
   static void onboard(Device& device, std::string& output) {
-    auto first = device.runAgent({}, 90);
-    output = first.output;
-    ASSERT_EQ(first.exitCode, 0) << first.output;
-    ASSERT_EQ(device.status().state, "awaiting-reboot") << first.output;
-    auto second = device.runAgent({}, 90);
-    output += second.output;
-    ASSERT_EQ(second.exitCode, 0) << second.output;
-    const auto status = device.status();
-    EXPECT_EQ(status.state, "completed") << status.json << second.output;
-    EXPECT_EQ(status.exitCode, 0);
-    EXPECT_EQ(device.effects(), kFullEffects) << joined(device.effects());
-  }
-
-  /// The onboarding server saw the whole onboarding once, answered from the
-  /// profile of the device's address family; the redirect server answered
-  /// both boots with a signed redirect to that family's address and got no
-  /// report (it was contacted provisionally, D53).
-  static void expectServerLogs(Server& onboarding, Server& redirect, bool v6) {
-    const Lines log = onboarding.stopAndReadDeviceLog("SN-1");
-    EXPECT_EQ(countContaining(log, "progress bootstrap-complete"), 1) << joined(log);
-    EXPECT_EQ(countContaining(log, "progress boot-image-installed-rebooting"), 1) << joined(log);
-    EXPECT_EQ(countContaining(log, v6 ? "\"profile\":\"full-v6\"" : "\"profile\":\"full\""), 2)
-        << joined(log);
-    const Lines redirected = redirect.stopAndReadDeviceLog("SN-1");
-    EXPECT_EQ(countContaining(redirected, "\"kind\":\"redirect-information\""), 2)
-        << joined(redirected);
-    EXPECT_EQ(countContaining(redirected, v6 ? "\"profile\":\"to-v6\"" : "\"profile\":\"to-v4\""),
-              2)
-        << joined(redirected);
-    EXPECT_EQ(countContaining(redirected, "\"signed\":true"), 2) << joined(redirected);
-    EXPECT_EQ(countContaining(redirected, "progress "), 0) << joined(redirected);
-  }
-
-  /// The DHCP server and the device's view of it, per test.
-  enum class Dhcp { Dnsmasq, Kea };
-  void startDhcp(Lab& lab, Dhcp kind) {
     std::string why;
-    const DhcpSite site{lab.infra(), kBridge};
-    const fs::path where = dir_.path() / "dhcp";
-    fs::create_directories(where);
-    if (kind == Dhcp::Dnsmasq) {
-      dhcpLog_ = where / "dnsmasq.log";
-      ASSERT_NE(startDnsmasq(lab, site, kDhcpUris, where, why), nullptr) << why;
-    } else {
-      dhcpLog_ = where / "kea-dhcp4.log";
-      dhcp6Log_ = where / "kea-dhcp6.log";
-      ASSERT_TRUE(startKea(lab, site, kDhcpUris, where, why)) << why;
+    ASSERT_TRUE(Deployment::onboard(device, output, why)) << why;
+  }
+
+  /// For each device (serial → whether it used IPv6): the onboarding server
+  /// saw its whole onboarding once, answered from the profile of its address
+  /// family; the redirect server answered both boots with a signed redirect
+  /// to that family's address and got no report (it was contacted
+  /// provisionally, D53).
+  static void expectServerLogs(Deployment& deployment, const std::map<std::string, bool>& devices) {
+    std::map<std::string, Lines> onboardingLogs, redirectLogs;
+    for (const auto& [serial, v6] : devices) {
+      onboardingLogs[serial] = deployment.onboarding().stopAndReadDeviceLog(serial);
     }
-  }
-  std::string dhcpLog() const { return testutil::readText(dhcpLog_); }
-  std::string dhcp6Log() const {
-    return testutil::readText(dhcp6Log_.empty() ? dhcpLog_ : dhcp6Log_);
-  }
-
-  // The scenarios, each for both DHCP servers.
-
-  /// How each server logs a DHCPINFORM (v4) and an Information-Request (v6).
-  static std::string informMarker(Dhcp kind) {
-    return kind == Dhcp::Dnsmasq ? "DHCPINFORM(br0)" : "DHCPINFORM (type 8)";
-  }
-  static std::string informationRequestMarker(Dhcp kind) {
-    return kind == Dhcp::Dnsmasq ? "DHCPINFORMATION-REQUEST(br0)" : "INFORMATION_REQUEST (type 11)";
-  }
-
-  /// A device with a static IPv4 address asks on its own (DHCPINFORM).
-  void informV4(Dhcp kind) {
-    Lab lab(tools_, {Lab::DeviceAddressing{}});
-    ASSERT_EQ(lab.error(), "");
-    ASSERT_NO_FATAL_FAILURE(startDhcp(lab, kind));
-    Device device = makeDevice(lab, 1);
-    Server onboarding, redirect;
-    ASSERT_NO_FATAL_FAILURE(startOnboardingServer(lab, onboarding, device));
-    ASSERT_NO_FATAL_FAILURE(startRedirectServer(lab, redirect));
-    device.writeConfig(dhcpSources(true));
-    std::string output;
-    ASSERT_NO_FATAL_FAILURE(onboard(device, output)) << dhcpLog();
-    expectServerLogs(onboarding, redirect, false);
-    EXPECT_NE(dhcpLog().find(informMarker(kind)), std::string::npos) << dhcpLog();
-    EXPECT_NE(output.find("origin=dhcpv4 eth0 (DHCPINFORM)"), std::string::npos) << output;
-  }
-
-  /// A device with no address of its own runs dhclient; the agent only
-  /// reads dhclient's lease (nothing sent by the agent itself).
-  void dhclientLeaseV4(Dhcp kind) {
-    if (tools_.dhclient.empty()) {
-      GTEST_SKIP() << "needs dhclient (isc-dhcp-client)";
+    for (const auto& [serial, v6] : devices) {
+      redirectLogs[serial] = deployment.redirect().stopAndReadDeviceLog(serial);
     }
-    Lab lab(tools_, {Lab::DeviceAddressing{.v4 = false, .v6 = true}});
-    ASSERT_EQ(lab.error(), "");
-    ASSERT_NO_FATAL_FAILURE(startDhcp(lab, kind));
-    Device device = makeDevice(lab, 1);
-    Server onboarding, redirect;
-    ASSERT_NO_FATAL_FAILURE(startOnboardingServer(lab, onboarding, device));
-    ASSERT_NO_FATAL_FAILURE(startRedirectServer(lab, redirect));
-    std::string why;
-    const fs::path client = dir_.path() / "dhclient";
-    fs::create_directories(client);
-    ASSERT_NE(startDhclient(lab, lab.device(1), device.root() / "leases/dhclient.eth0.leases",
-                            client, why),
-              nullptr)
-        << why << dhcpLog();
-    const std::string addresses = lab.ipOutput({"-n", lab.device(1), "-4", "addr", "show"});
-    EXPECT_NE(addresses.find("inet 10.99.0.1"), std::string::npos) << addresses;  // leased
-    device.writeConfig(dhcpSources(false));
-    std::string output;
-    ASSERT_NO_FATAL_FAILURE(onboard(device, output));
-    expectServerLogs(onboarding, redirect, false);
-    EXPECT_EQ(dhcpLog().find(informMarker(kind)), std::string::npos) << dhcpLog();
-    EXPECT_NE(output.find("origin=dhcpv4 eth0 (dhclient lease "), std::string::npos) << output;
-  }
-
-  /// A device without IPv4: Information-Request, then IPv6 all the way.
-  void v6Only(Dhcp kind) {
-    Lab lab(tools_, {Lab::DeviceAddressing{.v4 = false, .v6 = true}});
-    ASSERT_EQ(lab.error(), "");
-    const std::string v4 = lab.ipOutput({"-n", lab.device(1), "-4", "addr", "show", "dev", "eth0"});
-    ASSERT_EQ(v4.find("inet "), std::string::npos) << v4;
-    ASSERT_NO_FATAL_FAILURE(startDhcp(lab, kind));
-    Device device = makeDevice(lab, 1);
-    Server onboarding, redirect;
-    ASSERT_NO_FATAL_FAILURE(startOnboardingServer(lab, onboarding, device));
-    ASSERT_NO_FATAL_FAILURE(startRedirectServer(lab, redirect));
-    device.writeConfig(dhcpSources(true));
-    std::string output;
-    ASSERT_NO_FATAL_FAILURE(onboard(device, output)) << dhcp6Log();
-    // Both servers chose by the source address: the device reached them,
-    // and downloaded the image, over IPv6.
-    expectServerLogs(onboarding, redirect, true);
-    EXPECT_NE(dhcp6Log().find(informationRequestMarker(kind)), std::string::npos) << dhcp6Log();
-    EXPECT_EQ(dhcpLog().find(informMarker(kind)), std::string::npos) << dhcpLog();
-    // IPv4 was tried first (the option's order) and had no route.
-    for (const char* seen :
-         {"origin=dhcpv6 eth0 (Information-Request)", "(connect: Network is unreachable)",
-          "redirect to [fd00:99::1]:9443", "downloading https://[fd00:99::1]:8080/os-2.img"}) {
-      EXPECT_NE(output.find(seen), std::string::npos) << seen << "\n" << output;
+    for (const auto& [serial, v6] : devices) {
+      const Lines& log = onboardingLogs[serial];
+      const std::string profile =
+          (v6 ? "\"profile\":\"full-v6-" : "\"profile\":\"full-") + serial + "\"";
+      EXPECT_EQ(countContaining(log, "progress bootstrap-complete"), 1) << serial << joined(log);
+      EXPECT_EQ(countContaining(log, "progress boot-image-installed-rebooting"), 1)
+          << serial << joined(log);
+      EXPECT_EQ(countContaining(log, profile), 2) << serial << joined(log);
+      const Lines& redirect = redirectLogs[serial];
+      EXPECT_EQ(countContaining(redirect, "\"kind\":\"redirect-information\""), 2)
+          << serial << joined(redirect);
+      EXPECT_EQ(countContaining(redirect, v6 ? "\"profile\":\"to-v6\"" : "\"profile\":\"to-v4\""),
+                2)
+          << serial << joined(redirect);
+      EXPECT_EQ(countContaining(redirect, "\"signed\":true"), 2) << serial << joined(redirect);
+      EXPECT_EQ(countContaining(redirect, "progress "), 0) << serial << joined(redirect);
     }
   }
 
   static inline testutil::TempDir* suite_ = nullptr;
   Tools tools_;
   testutil::TempDir dir_;
+};
+
+// ---------------------------------------------------------------- DHCP, both servers
+
+/// The DHCP server kind, and how it logs what the tests look for.
+enum class Dhcp { Dnsmasq, Kea };
+
+class DhcpLabTest : public LabTest, public ::testing::WithParamInterface<Dhcp> {
+ protected:
+  void startDhcp(Lab& lab) {
+    std::string why;
+    const DhcpSite site{lab.infra(), kBridge};
+    const fs::path where = dir_.path() / "dhcp";
+    fs::create_directories(where);
+    if (GetParam() == Dhcp::Dnsmasq) {
+      dhcpLog_ = where / "dnsmasq.log";
+      ASSERT_NE(startDnsmasq(lab, site, redirectUris(), where, why), nullptr) << why;
+    } else {
+      dhcpLog_ = where / "kea-dhcp4.log";
+      dhcp6Log_ = where / "kea-dhcp6.log";
+      ASSERT_TRUE(startKea(lab, site, redirectUris(), where, why)) << why;
+    }
+  }
+  std::string dhcpLog() const { return testutil::readText(dhcpLog_); }
+  std::string dhcp6Log() const {
+    return testutil::readText(dhcp6Log_.empty() ? dhcpLog_ : dhcp6Log_);
+  }
+  /// How the server logs a DHCPINFORM (v4) and an Information-Request (v6).
+  std::string informMarker() const {
+    return GetParam() == Dhcp::Dnsmasq ? "DHCPINFORM(br0)" : "DHCPINFORM (type 8)";
+  }
+  std::string informationRequestMarker() const {
+    return GetParam() == Dhcp::Dnsmasq ? "DHCPINFORMATION-REQUEST(br0)"
+                                       : "INFORMATION_REQUEST (type 11)";
+  }
+
   fs::path dhcpLog_, dhcp6Log_;
 };
+
+INSTANTIATE_TEST_SUITE_P(Servers, DhcpLabTest, ::testing::Values(Dhcp::Dnsmasq, Dhcp::Kea),
+                         [](const auto& param) {
+                           return param.param == Dhcp::Dnsmasq ? "Dnsmasq" : "Kea";
+                         });
+
+// A device with a static IPv4 address asks on its own (DHCPINFORM).
+TEST_P(DhcpLabTest, V4InformFindsTheRedirectServer) {
+  Lab lab(tools_, {Lab::DeviceAddressing{}});
+  ASSERT_EQ(lab.error(), "");
+  ASSERT_NO_FATAL_FAILURE(startDhcp(lab));
+  auto deployment = deploy(lab);
+  ASSERT_NO_FATAL_FAILURE(startServers(*deployment));
+  Device& device = deployment->device(0);
+  device.writeConfig(Deployment::dhcpSources(true));
+  std::string output;
+  ASSERT_NO_FATAL_FAILURE(onboard(device, output)) << dhcpLog();
+  expectServerLogs(*deployment, {{"SN-1", false}});
+  EXPECT_NE(dhcpLog().find(informMarker()), std::string::npos) << dhcpLog();
+  EXPECT_NE(output.find("origin=dhcpv4 eth0 (DHCPINFORM)"), std::string::npos) << output;
+}
+
+// A device with no address of its own runs dhclient; the agent only reads
+// dhclient's lease (nothing sent by the agent itself).
+TEST_P(DhcpLabTest, V4DhclientLeaseFindsTheRedirectServer) {
+  if (tools_.dhclient.empty()) {
+    GTEST_SKIP() << "needs dhclient (isc-dhcp-client)";
+  }
+  Lab lab(tools_, {Lab::DeviceAddressing{.v4 = false, .v6 = true}});
+  ASSERT_EQ(lab.error(), "");
+  ASSERT_NO_FATAL_FAILURE(startDhcp(lab));
+  auto deployment = deploy(lab);
+  ASSERT_NO_FATAL_FAILURE(startServers(*deployment));
+  Device& device = deployment->device(0);
+  std::string why;
+  const fs::path client = dir_.path() / "dhclient";
+  fs::create_directories(client);
+  ASSERT_NE(
+      startDhclient(lab, lab.device(1), device.root() / "leases/dhclient.eth0.leases", client, why),
+      nullptr)
+      << why << dhcpLog();
+  const std::string addresses = lab.ipOutput({"-n", lab.device(1), "-4", "addr", "show"});
+  EXPECT_NE(addresses.find("inet 10.99.0.1"), std::string::npos) << addresses;  // leased
+  device.writeConfig(Deployment::dhcpSources(false));
+  std::string output;
+  ASSERT_NO_FATAL_FAILURE(onboard(device, output));
+  expectServerLogs(*deployment, {{"SN-1", false}});
+  EXPECT_EQ(dhcpLog().find(informMarker()), std::string::npos) << dhcpLog();
+  EXPECT_NE(output.find("origin=dhcpv4 eth0 (dhclient lease "), std::string::npos) << output;
+}
+
+// A device without IPv4: Information-Request, then IPv6 all the way.
+TEST_P(DhcpLabTest, V6OnlyDeviceOnboardsOverIpv6) {
+  Lab lab(tools_, {Lab::DeviceAddressing{.v4 = false, .v6 = true}});
+  ASSERT_EQ(lab.error(), "");
+  const std::string v4 = lab.ipOutput({"-n", lab.device(1), "-4", "addr", "show", "dev", "eth0"});
+  ASSERT_EQ(v4.find("inet "), std::string::npos) << v4;
+  ASSERT_NO_FATAL_FAILURE(startDhcp(lab));
+  auto deployment = deploy(lab);
+  ASSERT_NO_FATAL_FAILURE(startServers(*deployment));
+  Device& device = deployment->device(0);
+  device.writeConfig(Deployment::dhcpSources(true));
+  std::string output;
+  ASSERT_NO_FATAL_FAILURE(onboard(device, output)) << dhcp6Log();
+  // Both servers chose by the source address: the device reached them, and
+  // downloaded the image, over IPv6.
+  expectServerLogs(*deployment, {{"SN-1", true}});
+  EXPECT_NE(dhcp6Log().find(informationRequestMarker()), std::string::npos) << dhcp6Log();
+  EXPECT_EQ(dhcpLog().find(informMarker()), std::string::npos) << dhcpLog();
+  // IPv4 was tried first (the option's order) and had no route.
+  for (const char* seen :
+       {"origin=dhcpv6 eth0 (Information-Request)", "(connect: Network is unreachable)",
+        "redirect to [fd00:99::1]:9443", "downloading https://[fd00:99::1]:8080/os-2.img"}) {
+    EXPECT_NE(output.find(seen), std::string::npos) << seen << "\n" << output;
+  }
+}
 
 // ---------------------------------------------------------------- the lab itself
 
@@ -386,30 +275,6 @@ TEST_F(LabTest, NamespacesHaveNoRouteOutAndAreRemovedEvenAfterACrash) {
   EXPECT_FALSE(fs::exists("/var/run/netns/" + stale));
 }
 
-// ---------------------------------------------------------------- dnsmasq
-
-TEST_F(LabTest, DnsmasqV4InformFindsTheRedirectServer) {
-  informV4(Dhcp::Dnsmasq);
-}
-TEST_F(LabTest, DnsmasqV4DhclientLeaseFindsTheRedirectServer) {
-  dhclientLeaseV4(Dhcp::Dnsmasq);
-}
-TEST_F(LabTest, DnsmasqV6OnlyDeviceOnboardsOverIpv6) {
-  v6Only(Dhcp::Dnsmasq);
-}
-
-// ---------------------------------------------------------------- Kea
-
-TEST_F(LabTest, KeaV4InformFindsTheRedirectServer) {
-  informV4(Dhcp::Kea);
-}
-TEST_F(LabTest, KeaV4DhclientLeaseFindsTheRedirectServer) {
-  dhclientLeaseV4(Dhcp::Kea);
-}
-TEST_F(LabTest, KeaV6OnlyDeviceOnboardsOverIpv6) {
-  v6Only(Dhcp::Kea);
-}
-
 // ---------------------------------------------------------------- rogue DHCP
 
 // A rogue host on the LAN runs its own dnsmasq, announcing its own
@@ -435,18 +300,19 @@ TEST_F(LabTest, RogueDhcpServerIsRefusedAndTheNextSourceOnboards) {
   ASSERT_TRUE(rogue.start(dir_.path() / "rogue-server", pki("rogue-pki"),
                           placement(lab, rogueNs, kRogueV4, kRogueV6, "8443", "8080")))
       << rogue.log();
-  Device device = makeDevice(lab, 1);
+  auto deployment = deploy(lab);
+  Device& device = deployment->device(0);
   const std::string rogueInventory =
-      inventoryHead("rogue-pki") + "scripts:\n  - name: evil\n    text: |\n" +
-      indentedScript("echo rogue-script >> " + device.effectsLog().string()) +
-      "configurations:\n  - name: evil\n    handling: replace\n    text: \"<rogue/>\"\n"
+      Deployment::inventoryHead(pki(), pki("rogue-pki")) +
+      "scripts:\n  - name: evil\n    text: |\n      #!/bin/sh\n      echo rogue-script >> " +
+      device.effectsLog().string() +
+      "\nconfigurations:\n  - name: evil\n    handling: replace\n    text: \"<rogue/>\"\n"
       "onboarding-profiles:\n  - name: evil\n    pre-configuration-script: evil\n"
-      "    configuration: evil\n" +
-      deviceHead("rogue-pki") + "      - profile: evil\n";
+      "    configuration: evil\ndevices:\n" +
+      Deployment::deviceEntry("SN-1", pki("rogue-pki")) + "      - profile: evil\n";
   ASSERT_TRUE(rogue.apply(rogueInventory)) << rogue.log();
-  Server onboarding;
-  ASSERT_NO_FATAL_FAILURE(startOnboardingServer(lab, onboarding, device));
-  Device::Config config = dhcpSources(true);
+  ASSERT_TRUE(deployment->startOnboardingServer(why)) << why;
+  Device::Config config = Deployment::dhcpSources(true);
   config.sources = "  order: [dhcp, well-known]\n" +
                    config.sources.substr(config.sources.find('\n') + 1) +
                    "  well-known:\n    - host: " + kV4 + "\n      port: " + kOnboardingPort +
@@ -464,9 +330,275 @@ TEST_F(LabTest, RogueDhcpServerIsRefusedAndTheNextSourceOnboards) {
   EXPECT_NE(output.find("reason=voucher-signer-untrusted server=" + kRogueV4 + ":8443"),
             std::string::npos)
       << output;
-  const Lines log = onboarding.stopAndReadDeviceLog("SN-1");
+  const Lines log = deployment->onboarding().stopAndReadDeviceLog("SN-1");
   EXPECT_EQ(countContaining(log, "progress bootstrap-complete"), 1) << joined(log);
-  EXPECT_EQ(countContaining(log, "\"profile\":\"full\""), 2) << joined(log);
+  EXPECT_EQ(countContaining(log, "\"profile\":\"full-SN-1\""), 2) << joined(log);
+}
+
+// ---------------------------------------------------------------- DNS
+
+// DNS discovery: the device's resolv.conf (the lab's, which `ip netns exec`
+// mounts over /etc/resolv.conf) names the lab's DNS server and domain. The
+// agent's DNS source, given no name server or domain of its own, asks that
+// server for <serial>._sztp.sztp.lab TXT (none: NXDOMAIN), then for the SRV
+// _sztp._tcp.sztp.lab, which names the redirect server; the same resolver
+// gives its addresses. No TXT record carries bootstrapping data here:
+// dnsmasq cannot publish binary TXT values (they hold NUL octets).
+TEST_F(LabTest, DnsSrvRecordFindsTheRedirectServer) {
+  Lab lab(tools_, {Lab::DeviceAddressing{}});
+  ASSERT_EQ(lab.error(), "");
+  ASSERT_TRUE(lab.setEtcFile(lab.device(1), "resolv.conf",
+                             "nameserver " + kV4 + "\nsearch " + kDomain + "\n"))
+      << lab.error();
+  std::string why;
+  const std::string name = kRedirectName;
+  Child* dns = startDnsServer(
+      lab, lab.infra(), {kV4, kV6}, kDomain,
+      {"--srv-host=_sztp._tcp." + std::string(kDomain) + "," + name + "," + kRedirectPort,
+       "--host-record=" + name + "," + kV4 + "," + kV6},
+      dir_.path(), why);
+  ASSERT_NE(dns, nullptr) << why;
+  auto deployment = deploy(lab);
+  ASSERT_NO_FATAL_FAILURE(startServers(*deployment));
+  Device& device = deployment->device(0);
+  device.writeConfig(agent::e2e::withSources("  order: [dns]\n  dns:\n    mdns: false\n"));
+  std::string output;
+  ASSERT_NO_FATAL_FAILURE(onboard(device, output)) << dns->log();
+  // The resolver's order (glibc's RFC 3484 table prefers IPv6, ULAs too):
+  // the device reached the redirect server at its AAAA address.
+  expectServerLogs(*deployment, {{"SN-1", true}});
+  const std::string queries = dns->log();
+  for (const std::string seen : {"query[TXT] SN-1._sztp.sztp.lab from 10.99.0.11",
+                                 "query[SRV] _sztp._tcp.sztp.lab from 10.99.0.11",
+                                 "query[AAAA] bootstrap.sztp.lab from 10.99.0.11"}) {
+    EXPECT_NE(queries.find(seen), std::string::npos) << seen << "\n" << queries;
+  }
+  EXPECT_NE(output.find("dns SRV _sztp._tcp.sztp.lab"), std::string::npos) << output;
+}
+
+// ---------------------------------------------------------------- syslog
+
+// The agent's remote syslog: rsyslogd in the infrastructure namespace on UDP
+// and TCP 514. The first boot sends over UDP (RFC 5426), the second, after
+// the configuration changed, over TCP (octet counting, RFC 6587); rsyslog
+// writes each message as received, so the RFC 5424 header is checked as the
+// agent sent it: version 1, the device's host name, the event id as MSGID,
+// the fields as structured data.
+TEST_F(LabTest, AgentEventsReachRsyslogOverUdpAndTcp) {
+  if (tools_.rsyslogd.empty()) {
+    GTEST_SKIP() << "needs rsyslogd (rsyslog)";
+  }
+  Lab lab(tools_, {Lab::DeviceAddressing{}});
+  ASSERT_EQ(lab.error(), "");
+  std::string why;
+  const fs::path received = dir_.path() / "received.log";
+  ASSERT_NE(startSyslogServer(lab, lab.infra(), kV4, "514", received, dir_.path(), why), nullptr)
+      << why;
+  auto deployment = deploy(lab);
+  ASSERT_TRUE(deployment->startOnboardingServer(why)) << why;
+  Device& device = deployment->device(0);
+  device.setAgentPrefix(lab.in(lab.device(1), "dpu-sn-1"));
+  Device::Config config = Deployment::wellKnownSources();
+  config.logging = "  syslog-server: udp://" + kV4 + ":514\n";
+  device.writeConfig(config);
+  std::string output;
+  ASSERT_TRUE(Deployment::boot(device, "awaiting-reboot", output, why)) << why;
+  config.logging = "  syslog-server: tcp://" + kV4 + ":514\n";
+  device.writeConfig(config);
+  ASSERT_TRUE(Deployment::boot(device, "completed", output, why)) << why;
+
+  // rsyslog writes asynchronously; the last event is the completion.
+  Lines lines;
+  for (int i = 0; i < 100; ++i) {
+    lines = linesOf(testutil::readText(received));
+    if (countContaining(lines, " SZTP-A0024 ") > 0) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // "<PRI>1 TIMESTAMP HOSTNAME sztp-agent PROCID MSGID [SD]"
+  const std::regex header(R"(^(imudp|imtcp) <\d+>1 \S+ dpu-sn-1 sztp-agent \d+ SZTP-A\d{4} .*)");
+  int udp = 0, tcp = 0;
+  for (const auto& line : lines) {
+    EXPECT_TRUE(std::regex_match(line, header)) << line;
+    (line.rfind("imudp ", 0) == 0 ? udp : tcp) += 1;
+  }
+  EXPECT_GT(udp, 5) << joined(lines);
+  EXPECT_GT(tcp, 5) << joined(lines);
+  for (const auto& [transport, event] :
+       {std::pair<std::string, std::string>{"imudp", "SZTP-A0022"},  // reboot requested
+        {"imtcp", "SZTP-A0023"},                                     // resumed after it
+        {"imtcp", "SZTP-A0024"}}) {                                  // completed
+    int seen = 0;
+    for (const auto& line : lines) {
+      seen += line.rfind(transport, 0) == 0 && line.find(" " + event + " ") != std::string::npos;
+    }
+    EXPECT_EQ(seen, 1) << transport << " " << event << "\n" << joined(lines);
+  }
+}
+
+// ---------------------------------------------------------------- tampered image
+
+// The file server's image is altered after the onboarding information (with
+// the image's SHA-256) was made: one byte flipped, the size unchanged. The
+// device downloads it, finds the hash wrong while the file streams, deletes
+// it and installs nothing; the server hears boot-image-error, and `ztp
+// status` says the cycle failed and why.
+TEST_F(LabTest, TamperedImageIsRejectedAndReportedAsBootImageError) {
+  Lab lab(tools_, {Lab::DeviceAddressing{}});
+  ASSERT_EQ(lab.error(), "");
+  auto deployment = deploy(lab);
+  std::string why;
+  ASSERT_TRUE(deployment->startOnboardingServer(why)) << why;
+  std::string image = testutil::readText(deployment->imageFile());
+  ASSERT_EQ(image.size(), 64u * 1024);
+  image[image.size() / 2] ^= 0x01;
+  {
+    std::ofstream out(deployment->imageFile(), std::ios::binary | std::ios::trunc);
+    out << image;
+  }
+  Device& device = deployment->device(0);
+  device.writeConfig(Deployment::wellKnownSources());
+  const auto run = device.runAgent({}, 90);
+  const auto status = device.status();
+  EXPECT_EQ(status.state, "failed") << status.json << run.output;
+  // Every download URI (the image's own, then the file server's base URLs)
+  // served the altered file.
+  EXPECT_EQ(status.reason, "boot-image-download-failed") << status.json;
+  EXPECT_NE(status.json.find("download-hash-mismatch"), std::string::npos) << status.json;
+  EXPECT_TRUE(device.effects().empty()) << joined(device.effects());
+  EXPECT_FALSE(fs::exists(device.root() / "installed.img"));
+  EXPECT_NE(run.output.find("download-hash-mismatch"), std::string::npos) << run.output;
+  const Lines log = deployment->onboarding().stopAndReadDeviceLog("SN-1");
+  EXPECT_EQ(countContaining(log, "progress boot-image-error"), 1) << joined(log);
+  EXPECT_EQ(countContaining(log, "progress boot-image-installed-rebooting"), 0) << joined(log);
+  EXPECT_EQ(countContaining(log, "progress bootstrap-complete"), 0) << joined(log);
+}
+
+// ---------------------------------------------------------------- several devices
+
+// Three devices, each with its own serial number, IDevID and voucher, boot
+// at the same time on one LAN: two dual-stack, one with IPv6 only. Each asks
+// DHCP on its own, is redirected, and onboards; the servers keep each
+// device's log apart.
+TEST_F(LabTest, ThreeDevicesOnboardAtOnce) {
+  Lab lab(tools_, {Lab::DeviceAddressing{}, Lab::DeviceAddressing{.v4 = false, .v6 = true},
+                   Lab::DeviceAddressing{}});
+  ASSERT_EQ(lab.error(), "");
+  std::string why;
+  const fs::path where = dir_.path() / "dhcp";
+  fs::create_directories(where);
+  Child* dhcp = startDnsmasq(lab, DhcpSite{lab.infra(), kBridge}, redirectUris(), where, why);
+  ASSERT_NE(dhcp, nullptr) << why;
+  auto deployment = deploy(lab, 3);
+  ASSERT_NO_FATAL_FAILURE(startServers(*deployment));
+  struct Run {
+    std::string output, why;
+    bool ok = false;
+  };
+  std::vector<Run> runs(3);
+  std::vector<std::thread> boots;
+  for (std::size_t i = 0; i < 3; ++i) {
+    Device& device = deployment->device(i);
+    device.writeConfig(Deployment::dhcpSources(true));
+    boots.emplace_back(
+        [&device, &run = runs[i]] { run.ok = Deployment::onboard(device, run.output, run.why); });
+  }
+  for (auto& boot : boots) {
+    boot.join();
+  }
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(runs[i].ok) << serialOf(i + 1) << ": " << runs[i].why << dhcp->log();
+    EXPECT_NE(runs[i].output.find("origin=dhcpv"), std::string::npos) << runs[i].output;
+  }
+  expectServerLogs(*deployment, {{"SN-1", false}, {"SN-2", true}, {"SN-3", false}});
+}
+
+// ---------------------------------------------------------------- rogue devices
+
+// Two devices the onboarding server must refuse, both configured with it as
+// their well-known server: one whose IDevID (serial SN-1, a registered
+// serial) was issued by another manufacturer CA, and one with a genuine
+// IDevID whose serial SN-3 is not in the inventory. Neither gets anything;
+// the server's log and the devices' `ztp status` say why.
+TEST_F(LabTest, RogueDevicesAreRefusedAndTheServerSaysWhy) {
+  Lab lab(tools_, {Lab::DeviceAddressing{}, Lab::DeviceAddressing{}});
+  ASSERT_EQ(lab.error(), "");
+  auto deployment = deploy(lab);  // registers SN-1
+  std::string why;
+  ASSERT_TRUE(deployment->startOnboardingServer(why)) << why;
+  Device forged(dir_.path() / "forged", pki(), "SN-1");
+  for (const char* file : {"idevid.pem", "idevid.key"}) {
+    const std::string kind = std::string(file) == "idevid.pem" ? ".crt" : ".key";
+    fs::copy_file(pki("rogue-pki") / ("manufacturer/idevid/SN-1" + kind), forged.root() / file,
+                  fs::copy_options::overwrite_existing);
+  }
+  forged.setAgentPrefix(lab.in(lab.device(1)));
+  Device unregistered(dir_.path() / "unregistered", pki(), "SN-3");
+  unregistered.setAgentPrefix(lab.in(lab.device(2)));
+  for (Device* device : {&forged, &unregistered}) {
+    device->writeConfig(Deployment::wellKnownSources());
+    const auto run = device->runAgent({}, 60);
+    const auto status = device->status();
+    // The server authenticated itself (a trusted well-known server), so the
+    // device shows its refusal as it came: HTTP 401, access-denied.
+    EXPECT_EQ(status.state, "failed") << status.json << run.output;
+    EXPECT_EQ(status.reason, "server-http-error") << status.json;
+    EXPECT_NE(status.json.find("HTTP 401; error-tag access-denied"), std::string::npos)
+        << status.json;
+    EXPECT_TRUE(device->effects().empty()) << joined(device->effects());
+  }
+  // The operator's view: why each was refused, by the address it came from.
+  const std::string serverLog = deployment->onboarding().log();
+  EXPECT_NE(serverLog.find("device SN-1 [10.99.0.11] rejected client-cert-untrusted"),
+            std::string::npos)
+      << serverLog;
+  EXPECT_NE(serverLog.find("401 device-unknown (claimed serial \"SN-3\""), std::string::npos)
+      << serverLog;
+  // The registered serial's log records the forged attempt, and nothing was
+  // answered to it.
+  const Lines log = deployment->onboarding().stopAndReadDeviceLog("SN-1");
+  EXPECT_EQ(countContaining(log, "rejected client-cert-untrusted"), 1) << joined(log);
+  EXPECT_EQ(countContaining(log, "response "), 0) << joined(log);
+}
+
+// ---------------------------------------------------------------- removable storage
+
+// A device whose only source is removable storage: a signed bundle in
+// <mount>/SN-1/bootstrapping-data/ (scripts and a configuration, no boot
+// image, which would need a download), and no server anywhere on its LAN.
+// It trusts the bundle through its voucher alone and completes.
+TEST_F(LabTest, RemovableStorageBundleOnboardsWithoutAnyServer) {
+  Lab lab(tools_, {Lab::DeviceAddressing{}});
+  ASSERT_EQ(lab.error(), "");
+  auto deployment = deploy(lab);
+  Device& device = deployment->device(0);
+  const fs::path mount = dir_.path() / "media/usb0";
+  const std::string log = device.effectsLog().string();
+  std::string why;
+  ASSERT_TRUE(deployment->writeBundle(
+      mount, "SN-1",
+      "onboarding-information:\n"
+      "  pre-configuration-script: {text: \"#!/bin/sh\\necho pre-script >> " +
+          log +
+          "\\n\"}\n"
+          "  configuration-handling: merge\n"
+          "  configuration: {text: \"<config/>\"}\n"
+          "  post-configuration-script: {text: \"#!/bin/sh\\necho post-script >> " +
+          log + "\\n\"}\n",
+      why))
+      << why;
+  device.writeConfig(
+      agent::e2e::withSources("  order: [removable-storage]\n"
+                              "  removable-storage: [" +
+                              (dir_.path() / "media").string() + ", " + mount.string() + "]\n"));
+  std::string output;
+  ASSERT_TRUE(Deployment::boot(device, "completed", output, why)) << why;
+  EXPECT_EQ(device.effects(), (Lines{"pre-script", "apply-merge <config/>", "post-script"}))
+      << joined(device.effects()) << output;
+  // Signed data from an untrusted source, accepted through the voucher.
+  EXPECT_NE(output.find(mount.string() + "/SN-1/bootstrapping-data"), std::string::npos) << output;
+  EXPECT_EQ(output.find("SZTP-A0020"), std::string::npos) << output;  // no report sent
 }
 
 }  // namespace

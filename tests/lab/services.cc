@@ -97,6 +97,72 @@ Child* startDnsmasq(Lab& lab, const DhcpSite& site, const std::vector<std::strin
   return waitForLog(child, "DHCPv6, IP range", why, "dnsmasq") ? child : nullptr;
 }
 
+Child* startDnsServer(Lab& lab, const std::string& ns, const std::vector<std::string>& listen,
+                      const std::string& domain, const std::vector<std::string>& records,
+                      const fs::path& directory, std::string& why) {
+  std::vector<std::string> argv{
+      lab.tools().dnsmasq, "--keep-in-foreground", "--conf-file=/dev/null",
+      "--no-resolv",       "--no-hosts",           "--port=53",
+      "--user=root",       "--pid-file=",          "--bind-interfaces",
+      "--log-queries",     "--log-facility=-",     "--local=/" + domain + "/"};
+  for (const auto& address : listen) {
+    argv.push_back("--listen-address=" + address);
+  }
+  argv.insert(argv.end(), records.begin(), records.end());
+  Child* child = lab.spawn(ns, argv, directory / "dns.log");
+  // "started" is logged once the sockets are bound.
+  return waitForLog(child, "started, version", why, "dnsmasq DNS") ? child : nullptr;
+}
+
+Child* startSyslogServer(Lab& lab, const std::string& ns, const std::string& address,
+                         const std::string& port, const fs::path& received,
+                         const fs::path& directory, std::string& why) {
+  if (lab.tools().rsyslogd.empty()) {
+    why = "no rsyslogd";
+    return nullptr;
+  }
+  const fs::path work = directory / "rsyslog";
+  fs::create_directories(work);
+  // Only these inputs and this output: no local socket, no system files.
+  writeText(directory / "rsyslog.conf",
+            "global(workDirectory=\"" + work.string() +
+                "\")\n"
+                "module(load=\"imudp\")\nmodule(load=\"imtcp\")\n"
+                "input(type=\"imudp\" address=\"" +
+                address + "\" port=\"" + port +
+                "\")\n"
+                "input(type=\"imtcp\" address=\"" +
+                address + "\" port=\"" + port +
+                "\")\n"
+                "template(name=\"asReceived\" type=\"string\" string=\"%inputname% %rawmsg%\\n\")\n"
+                "*.* action(type=\"omfile\" file=\"" +
+                received.string() + "\" template=\"asReceived\")\n");
+  Child* child = lab.spawn(ns,
+                           {lab.tools().rsyslogd, "-n", "-f", (directory / "rsyslog.conf").string(),
+                            "-i", (directory / "rsyslogd.pid").string()},
+                           directory / "rsyslogd.log");
+  if (child == nullptr) {
+    why = "cannot start rsyslogd";
+    return nullptr;
+  }
+  // rsyslogd logs nothing to stdout when ready: wait for both listeners.
+  for (int i = 0; i < 200; ++i) {
+    const std::string sockets =
+        testutil::runCommand(
+            {lab.tools().ip, "netns", "exec", ns, "ss", "-Hlnut", "sport", "=", ":" + port}, 10)
+            .output;
+    if (sockets.find("udp") != std::string::npos && sockets.find("tcp") != std::string::npos) {
+      return child;
+    }
+    if (!child->running()) {
+      break;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  why = "rsyslogd did not listen on " + address + ":" + port + ":\n" + child->log();
+  return nullptr;
+}
+
 bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& uris,
               const fs::path& directory, std::string& why) {
   std::string v4, v6;

@@ -28,6 +28,21 @@ struct DhcpSite {
 Child* startDnsmasq(Lab& lab, const DhcpSite& site, const std::vector<std::string>& uris,
                     const std::filesystem::path& directory, std::string& why);
 
+/// dnsmasq as an authoritative DNS server only (no DHCP, no forwarding:
+/// --local for `domain`), on port 53 of `listen` in `ns`, logging every
+/// query; `records` are dnsmasq options (--srv-host=..., --host-record=...).
+Child* startDnsServer(Lab& lab, const std::string& ns, const std::vector<std::string>& listen,
+                      const std::string& domain, const std::vector<std::string>& records,
+                      const std::filesystem::path& directory, std::string& why);
+
+/// rsyslogd receiving syslog on UDP and TCP `port` of `address` in `ns`,
+/// every message written as received (RFC 5424 text), each line prefixed
+/// with the input that took it ("imudp " or "imtcp "), to `received`. Its
+/// configuration, work directory and own log are in `directory`.
+Child* startSyslogServer(Lab& lab, const std::string& ns, const std::string& address,
+                         const std::string& port, const std::filesystem::path& received,
+                         const std::filesystem::path& directory, std::string& why);
+
 /// kea-dhcp4 and kea-dhcp6 with in-memory leases, serving `uris` as option
 /// 143 and 136. Both logs are in `directory` (kea-dhcp4.log, kea-dhcp6.log).
 bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& uris,

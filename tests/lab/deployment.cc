@@ -1,0 +1,257 @@
+#include "deployment.h"
+
+#include <fstream>
+
+#include "testutil/command.h"
+
+namespace sztp::lab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kV4(kInfraV4);
+const std::string kV6(kInfraV6);
+
+/// 64 KiB that name themselves: a boot image whose size the installer logs.
+std::string labImage() {
+  std::string text;
+  for (int block = 0; text.size() < 64 * 1024; ++block) {
+    text += "sztp lab DemoOS 2.0 image, block " + std::to_string(block) + "\n";
+  }
+  text.resize(64 * 1024);
+  return text;
+}
+
+std::string script(const std::string& line) {
+  return "    text: |\n      #!/bin/sh\n      " + line + "\n";
+}
+
+}  // namespace
+
+std::vector<std::string> redirectUris() {
+  return {"https://" + kV4 + ":" + kRedirectPort, "https://[" + kV6 + "]:" + kRedirectPort};
+}
+
+const Lines& fullEffects() {
+  static const Lines effects = {"install 65536 bytes", "reboot", "pre-script",
+                                "apply-merge <config/>", "post-script"};
+  return effects;
+}
+
+std::string serialOf(std::size_t k) {
+  return "SN-" + std::to_string(k);
+}
+
+bool makePki(const fs::path& directory, const std::vector<std::string>& addresses,
+             const std::vector<std::string>& serials, std::string& why) {
+  const std::string sztp = testutil::binaryPath("sztp");
+  std::vector<std::string> argv{
+      sztp, "pki", "init", "--dir", directory.string(), "--server-name", kRedirectName};
+  for (const auto& address : addresses) {
+    argv.insert(argv.end(), {"--server-address", address});
+  }
+  for (const auto& serial : serials) {
+    argv.insert(argv.end(), {"--serial", serial});
+  }
+  auto made = testutil::runCommand(argv);
+  if (made.exitCode != 0) {
+    why = "sztp pki init: " + made.output;
+    return false;
+  }
+  const std::string pki = directory.string();
+  for (const auto& serial : serials) {
+    auto voucher = testutil::runCommand(
+        {sztp, "voucher", "create", "--serial", serial, "--pinned-domain-cert",
+         pki + "/owner/ca.crt", "--signer-cert", pki + "/masa/masa.crt", "--signer-key",
+         pki + "/masa/masa.key", "--expires-in", "30d", "-o", pki + "/" + serial + ".vcj"});
+    if (voucher.exitCode != 0) {
+      why = "sztp voucher create: " + voucher.output;
+      return false;
+    }
+  }
+  return true;
+}
+
+agent::e2e::ServerPlacement placement(const Lab& lab, const std::string& ns, const std::string& v4,
+                                      const std::string& v6, const std::string& port,
+                                      const std::string& filesPort) {
+  agent::e2e::ServerPlacement where;
+  where.prefix = lab.in(ns);
+  where.bootstrapListen = {v4 + ":" + port, "[" + v6 + "]:" + port};
+  where.filesListen = {v4 + ":" + filesPort, "[" + v6 + "]:" + filesPort};
+  where.filesBaseUrls = {"https://" + v4 + ":" + filesPort, "https://[" + v6 + "]:" + filesPort};
+  return where;
+}
+
+Deployment::Deployment(Lab& lab, fs::path directory, fs::path pki)
+    : lab_(lab), directory_(std::move(directory)), pki_(std::move(pki)) {}
+
+Device& Deployment::addDevice(std::size_t k, const std::string& serial) {
+  Member member;
+  member.serial = serial.empty() ? serialOf(k) : serial;
+  member.device =
+      std::make_unique<Device>(directory_ / ("device" + std::to_string(k)), pki_, member.serial);
+  member.device->setAgentPrefix(lab_.in(lab_.device(k)));
+  fs::create_directories(member.device->root() / "leases");
+  devices_.push_back(std::move(member));
+  return *devices_.back().device;
+}
+
+std::string Deployment::inventoryHead(const fs::path& pki, const fs::path& ownerPki) {
+  const std::string owner = ownerPki.string();
+  return "version: 1\ndevice-types:\n  - name: dpu\n    idevid-trust-anchors: " + pki.string() +
+         "/manufacturer/ca.crt\nowners:\n  - name: acme\n    certificate-chain: [" + owner +
+         "/owner/owner.crt]\n    signing-key: " + owner + "/owner/owner.key\n";
+}
+
+std::string Deployment::deviceEntry(const std::string& serial, const fs::path& ownerPki) {
+  return "  - serial-number: " + serial +
+         "\n    device-type: dpu\n    owner: acme\n    ownership-voucher: " +
+         (ownerPki / (serial + ".vcj")).string() + "\n    responses:\n";
+}
+
+fs::path Deployment::imageFile() const {
+  return onboarding_->directory() / "files/os-2.img";
+}
+
+bool Deployment::startOnboardingServer(std::string& why) {
+  if (!onboarding_->start(directory_ / "onboarding-server", pki_,
+                          placement(lab_, lab_.infra(), kV4, kV6, kOnboardingPort, kFilesPort))) {
+    why = "the onboarding server did not start:\n" + onboarding_->log();
+    return false;
+  }
+  std::ofstream(imageFile(), std::ios::binary) << labImage();
+  std::string images = "images:\n";
+  for (const auto& [name, host] :
+       {std::pair<std::string, std::string>{"os-2", kV4},
+        std::pair<std::string, std::string>{"os-2-v6", "[" + kV6 + "]"}}) {
+    images += "  - name: " + name +
+              "\n    os-name: DemoOS\n    os-version: \"2.0\"\n    file: " + imageFile().string() +
+              "\n    download-uris: [\"https://" + host + ":" + kFilesPort + "/os-2.img\"]\n";
+  }
+  // The scripts write to the device's own effects log: one profile pair per
+  // device, named after its serial.
+  std::string scripts = "scripts:\n", profiles = "onboarding-profiles:\n", devices = "devices:\n";
+  for (const auto& member : devices_) {
+    const std::string& s = member.serial;
+    const std::string log = member.device->effectsLog().string();
+    scripts += "  - name: pre-" + s + "\n" + script("echo pre-script >> " + log) +
+               "  - name: post-" + s + "\n" + script("echo post-script >> " + log);
+    for (const auto& [name, image] : {std::pair<std::string, std::string>{"full-", "os-2"},
+                                      std::pair<std::string, std::string>{"full-v6-", "os-2-v6"}}) {
+      profiles += "  - name: " + name + s + "\n    image: " + image +
+                  "\n    pre-configuration-script: pre-" + s +
+                  "\n    configuration: cfg\n    post-configuration-script: post-" + s + "\n";
+    }
+    devices += deviceEntry(s, pki_) + "      - profile: full-v6-" + s +
+               "\n        sign: false\n        reporting-level: verbose\n"
+               "        conditions: [{field: source-address, match: subnet, value: "
+               "\"fd00:99::/64\"}]\n"
+               "      - profile: full-" +
+               s + "\n        sign: false\n        reporting-level: verbose\n";
+  }
+  const std::string inventory =
+      inventoryHead(pki_, pki_) + images + scripts +
+      "configurations:\n  - name: cfg\n    handling: merge\n    text: \"<config/>\"\n" + profiles +
+      devices;
+  if (!onboarding_->apply(inventory)) {
+    why = "the onboarding server refused its inventory:\n" + onboarding_->log();
+    return false;
+  }
+  return true;
+}
+
+bool Deployment::startRedirectServer(std::string& why) {
+  if (!redirect_->start(directory_ / "redirect-server", pki_,
+                        placement(lab_, lab_.infra(), kV4, kV6, kRedirectPort, "8081"))) {
+    why = "the redirect server did not start:\n" + redirect_->log();
+    return false;
+  }
+  std::string inventory = inventoryHead(pki_, pki_) + "redirect-profiles:\n";
+  for (const auto& [name, address] : {std::pair<std::string, std::string>{"to-v4", kV4},
+                                      std::pair<std::string, std::string>{"to-v6", kV6}}) {
+    inventory += "  - name: " + name + "\n    bootstrap-servers:\n      - address: \"" + address +
+                 "\"\n        port: " + kOnboardingPort +
+                 "\n        trust-anchor-chain: " + (pki_ / "tls/ca.crt").string() + "\n";
+  }
+  inventory += "devices:\n";
+  for (const auto& member : devices_) {
+    inventory += deviceEntry(member.serial, pki_) +
+                 "      - kind: redirect\n        profile: to-v6\n"
+                 "        conditions: [{field: source-address, match: subnet, value: "
+                 "\"fd00:99::/64\"}]\n"
+                 "      - kind: redirect\n        profile: to-v4\n";
+  }
+  if (!redirect_->apply(inventory)) {
+    why = "the redirect server refused its inventory:\n" + redirect_->log();
+    return false;
+  }
+  return true;
+}
+
+bool Deployment::writeBundle(const fs::path& mount, const std::string& serial,
+                             const std::string& description, std::string& why) const {
+  const fs::path data = mount / serial / "bootstrapping-data";
+  fs::create_directories(data);
+  const fs::path yaml = mount / (serial + "-onboarding.yaml");
+  std::ofstream(yaml, std::ios::binary | std::ios::trunc) << description;
+  const std::string sztp = testutil::binaryPath("sztp");
+  const std::string owner = (pki_ / "owner").string();
+  for (const auto& argv : std::vector<std::vector<std::string>>{
+           {sztp, "conveyed-info", "create", "--description", yaml.string(), "--sign-cert",
+            owner + "/owner.crt", "--sign-key", owner + "/owner.key", "-o",
+            (data / "conveyed-information.cms").string()},
+           {sztp, "owner-cert", "create", "--cert", owner + "/owner.crt", "-o",
+            (data / "owner-certificate.cms").string()}}) {
+    const auto made = testutil::runCommand(argv);
+    if (made.exitCode != 0) {
+      why = argv[1] + " create: " + made.output;
+      return false;
+    }
+  }
+  fs::copy_file(pki_ / (serial + ".vcj"), data / "ownership-voucher.vcj",
+                fs::copy_options::overwrite_existing);
+  return true;
+}
+
+bool Deployment::boot(Device& device, const std::string& state, std::string& output,
+                      std::string& why) {
+  auto run = device.runAgent({}, 90);
+  output += run.output;
+  const auto status = device.status();
+  if (run.exitCode != 0 || status.state != state) {
+    why = "the boot did not end " + state + " (exit " + std::to_string(run.exitCode) + "):\n" +
+          status.json + run.output;
+    return false;
+  }
+  return true;
+}
+
+bool Deployment::onboard(Device& device, std::string& output, std::string& why) {
+  if (!boot(device, "awaiting-reboot", output, why) || !boot(device, "completed", output, why)) {
+    return false;
+  }
+  if (device.effects() != fullEffects()) {
+    why = "effects differ from a full onboarding:\n" + agent::e2e::joined(device.effects());
+    return false;
+  }
+  return true;
+}
+
+Device::Config Deployment::wellKnownSources() {
+  Device::Config config;
+  config.sources = "  order: [well-known]\n  well-known:\n    - host: " + kV4 +
+                   "\n      port: " + kOnboardingPort + "\n      trust-anchor: bootstrap-ca.pem\n";
+  return config;
+}
+
+Device::Config Deployment::dhcpSources(bool inform) {
+  Device::Config config;
+  config.sources = std::string("  order: [dhcp]\n  dhcp:\n    lease-directories: [leases]\n") +
+                   "    inform: " + (inform ? "true" : "false") +
+                   "\n    interfaces: [eth0]\n    inform-timeout: 2s\n";
+  return config;
+}
+
+}  // namespace sztp::lab
