@@ -15,7 +15,7 @@
 #include "common/hex.h"
 #include "crypto/digest.h"
 #include "fixture.h"
-#include "rig.h"
+#include "lab/rig.h"
 #include "testutil/command.h"
 #include "testutil/temp_dir.h"
 

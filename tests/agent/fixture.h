@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "rig.h"
+#include "lab/rig.h"
 #include "testutil/temp_dir.h"
 
 namespace sztp::agent::e2e {

@@ -22,8 +22,8 @@
 #include <sstream>
 #include <thread>
 
-#include "deployment.h"
-#include "services.h"
+#include "lab/deployment.h"
+#include "lab/services.h"
 #include "testutil/command.h"
 #include "testutil/temp_dir.h"
 

@@ -1,4 +1,4 @@
-#include "lab.h"
+#include "lab/lab.h"
 
 #include <signal.h>
 #include <unistd.h>

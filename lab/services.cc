@@ -1,4 +1,4 @@
-#include "services.h"
+#include "lab/services.h"
 
 #include <sys/stat.h>
 

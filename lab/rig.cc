@@ -1,4 +1,4 @@
-#include "rig.h"
+#include "lab/rig.h"
 
 #include <fcntl.h>
 #include <signal.h>

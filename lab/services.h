@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "lab.h"
+#include "lab/lab.h"
 
 namespace sztp::lab {
 

@@ -1,4 +1,4 @@
-#include "deployment.h"
+#include "lab/deployment.h"
 
 #include <fstream>
 

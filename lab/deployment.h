@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "../agent/rig.h"
-#include "lab.h"
+#include "lab/rig.h"
+#include "lab/lab.h"
 
 namespace sztp::lab {
 

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "../agent/rig.h"
+#include "lab/rig.h"
 
 namespace sztp::lab {
 

@@ -1,9 +1,9 @@
 #pragma once
 
-// The rig of the agent end-to-end tests: the real sztp-server, sztp-agent,
-// ztp and sztp-step-runner binaries of this build, started with posix_spawn
-// (never fork: the test process has threads), each in its own directory of a
-// per-test temporary directory.
+// The rig: the real sztp-server, sztp-agent, ztp and sztp-step-runner
+// binaries of this build, started with posix_spawn (never fork: the callers
+// have threads), each in its own directory. Used by the agent end-to-end
+// tests (tests/agent), the lab (lab.h, deployment.h) and its demo.
 
 #include <sys/types.h>
 
