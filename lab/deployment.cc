@@ -85,14 +85,19 @@ agent::e2e::ServerPlacement placement(const Lab& lab, const std::string& ns, con
 }
 
 Deployment::Deployment(Lab& lab, fs::path directory, fs::path pki)
-    : lab_(lab), directory_(std::move(directory)), pki_(std::move(pki)) {}
+    : lab_(&lab), directory_(std::move(directory)), pki_(std::move(pki)) {}
+
+Deployment::Deployment(fs::path directory, fs::path pki)
+    : directory_(std::move(directory)), pki_(std::move(pki)) {}
 
 Device& Deployment::addDevice(std::size_t k, const std::string& serial) {
   Member member;
   member.serial = serial.empty() ? serialOf(k) : serial;
   member.device =
       std::make_unique<Device>(directory_ / ("device" + std::to_string(k)), pki_, member.serial);
-  member.device->setAgentPrefix(lab_.in(lab_.device(k)));
+  if (lab_ != nullptr) {
+    member.device->setAgentPrefix(lab_->in(lab_->device(k)));
+  }
   fs::create_directories(member.device->root() / "leases");
   devices_.push_back(std::move(member));
   return *devices_.back().device;
@@ -116,19 +121,25 @@ fs::path Deployment::imageFile() const {
 }
 
 bool Deployment::startOnboardingServer(std::string& why) {
-  if (!onboarding_->start(directory_ / "onboarding-server", pki_,
-                          placement(lab_, lab_.infra(), kV4, kV6, kOnboardingPort, kFilesPort))) {
+  const auto where = lab_ != nullptr
+                         ? placement(*lab_, lab_->infra(), kV4, kV6, kOnboardingPort, kFilesPort)
+                         : agent::e2e::ServerPlacement{};
+  if (!onboarding_->start(directory_ / "onboarding-server", pki_, where)) {
     why = "the onboarding server did not start:\n" + onboarding_->log();
     return false;
   }
   std::ofstream(imageFile(), std::ios::binary) << labImage();
   std::string images = "images:\n";
-  for (const auto& [name, host] :
-       {std::pair<std::string, std::string>{"os-2", kV4},
-        std::pair<std::string, std::string>{"os-2-v6", "[" + kV6 + "]"}}) {
+  // On loopback both images are served from the one address.
+  const std::string filesV4 = lab_ != nullptr
+                                  ? kV4 + ":" + kFilesPort
+                                  : "127.0.0.1:" + std::to_string(onboarding_->filesPort());
+  const std::string filesV6 = lab_ != nullptr ? "[" + kV6 + "]:" + kFilesPort : filesV4;
+  for (const auto& [name, host] : {std::pair<std::string, std::string>{"os-2", filesV4},
+                                   std::pair<std::string, std::string>{"os-2-v6", filesV6}}) {
     images += "  - name: " + name +
               "\n    os-name: DemoOS\n    os-version: \"2.0\"\n    file: " + imageFile().string() +
-              "\n    download-uris: [\"https://" + host + ":" + kFilesPort + "/os-2.img\"]\n";
+              "\n    download-uris: [\"https://" + host + "/os-2.img\"]\n";
   }
   // The scripts write to the device's own effects log: one profile pair per
   // device, named after its serial.
@@ -163,16 +174,22 @@ bool Deployment::startOnboardingServer(std::string& why) {
 }
 
 bool Deployment::startRedirectServer(std::string& why) {
-  if (!redirect_->start(directory_ / "redirect-server", pki_,
-                        placement(lab_, lab_.infra(), kV4, kV6, kRedirectPort, "8081"))) {
+  const auto where = lab_ != nullptr
+                         ? placement(*lab_, lab_->infra(), kV4, kV6, kRedirectPort, "8081")
+                         : agent::e2e::ServerPlacement{};
+  if (!redirect_->start(directory_ / "redirect-server", pki_, where)) {
     why = "the redirect server did not start:\n" + redirect_->log();
     return false;
   }
   std::string inventory = inventoryHead(pki_, pki_) + "redirect-profiles:\n";
-  for (const auto& [name, address] : {std::pair<std::string, std::string>{"to-v4", kV4},
-                                      std::pair<std::string, std::string>{"to-v6", kV6}}) {
+  const std::string port =
+      lab_ != nullptr ? kOnboardingPort : std::to_string(onboarding_->bootstrapPort());
+  const std::string v4 = lab_ != nullptr ? kV4 : "127.0.0.1";
+  const std::string v6 = lab_ != nullptr ? kV6 : "127.0.0.1";
+  for (const auto& [name, address] : {std::pair<std::string, std::string>{"to-v4", v4},
+                                      std::pair<std::string, std::string>{"to-v6", v6}}) {
     inventory += "  - name: " + name + "\n    bootstrap-servers:\n      - address: \"" + address +
-                 "\"\n        port: " + kOnboardingPort +
+                 "\"\n        port: " + port +
                  "\n        trust-anchor-chain: " + (pki_ / "tls/ca.crt").string() + "\n";
   }
   inventory += "devices:\n";
@@ -243,6 +260,17 @@ Device::Config Deployment::wellKnownSources() {
   Device::Config config;
   config.sources = "  order: [well-known]\n  well-known:\n    - host: " + kV4 +
                    "\n      port: " + kOnboardingPort + "\n      trust-anchor: bootstrap-ca.pem\n";
+  return config;
+}
+
+std::string Deployment::redirectUrl() const {
+  return lab_ != nullptr ? redirectUris().front()
+                         : "https://127.0.0.1:" + std::to_string(redirect_->bootstrapPort());
+}
+
+Device::Config Deployment::urlSources(const std::string& url) {
+  Device::Config config;
+  config.sources = "  order: [url]\n  bootstrap-urls: [\"" + url + "\"]\n";
   return config;
 }
 

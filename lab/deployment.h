@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "lab/rig.h"
 #include "lab/lab.h"
+#include "lab/rig.h"
 
 namespace sztp::lab {
 
@@ -62,6 +62,12 @@ class Deployment {
   /// Servers and devices get directories in `directory`; `pki` is made by
   /// makePki and its manufacturer CA is the one the servers trust.
   Deployment(Lab& lab, std::filesystem::path directory, std::filesystem::path pki);
+  /// The same deployment on loopback, without namespaces or root: both
+  /// servers on 127.0.0.1 with ports the system picks (the redirect points at
+  /// the onboarding server's), devices run in this namespace. makePki must
+  /// then name 127.0.0.1. No DHCP: devices are given the redirect server's
+  /// URL (urlSources).
+  Deployment(std::filesystem::path directory, std::filesystem::path pki);
 
   /// Device k (1-based) of the lab, serial `serial` (default serialOf(k)),
   /// its root in <directory>/device<k>, its agent run in the namespace.
@@ -110,6 +116,12 @@ class Deployment {
   /// manufacturer configured with its TLS anchor (no discovery, no redirect).
   static Device::Config wellKnownSources();
 
+  /// The redirect server's URL (on loopback: its system-chosen port).
+  std::string redirectUrl() const;
+  /// Sources: only `url`, contacted provisionally as a DHCP-learned server
+  /// would be (the loopback deployment's stand-in for DHCP).
+  static Device::Config urlSources(const std::string& url);
+
   /// The DHCP source only: asking on its own (`inform`) or reading the
   /// leases in <root>/leases; never the host's lease files.
   static Device::Config dhcpSources(bool inform);
@@ -120,7 +132,7 @@ class Deployment {
     std::string serial;
   };
 
-  Lab& lab_;
+  Lab* lab_ = nullptr;  ///< nullptr: on loopback.
   std::filesystem::path directory_;
   std::filesystem::path pki_;
   std::vector<Member> devices_;

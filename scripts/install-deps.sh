@@ -7,7 +7,8 @@ set -euo pipefail
 
 build=(cmake ninja-build pkg-config g++ openssl libssl-dev nlohmann-json3-dev libpugixml-dev
        libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev
-       libboost-dev libsqlite3-dev)
+       libboost-dev libsqlite3-dev
+       iproute2 dnsmasq-base)  # the demo's namespace lab (scripts/demo.sh as root)
 test=(libgtest-dev libgmock-dev libbenchmark-dev libyang2-dev libyang2-tools clang
       libclang-rt-14-dev kea-dhcp4-server kea-dhcp6-server dnsmasq-base isc-dhcp-server
       isc-dhcp-client

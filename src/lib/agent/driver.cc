@@ -860,7 +860,10 @@ Result<std::optional<Driver::SessionEnd>> Driver::downloadImage(const model::Boo
       first = i;
     }
   }
-  std::string lastError = "no download-uri";
+  // Every URI's failure goes into the error, so that `ztp status` and the
+  // report show a hash mismatch on one mirror even when the last one was
+  // merely unreachable.
+  std::string failures;
   for (std::size_t i = first; i < image.downloadUris.size(); ++i) {
     const std::string& uri = image.downloadUris[i];
     progress.uri = uri;
@@ -909,14 +912,15 @@ Result<std::optional<Driver::SessionEnd>> Driver::downloadImage(const model::Boo
       }
       return None();
     }
-    lastError = uri + ": " + result.error().describe();
-    emitEvent(ports_.events, EventId::StepWarning, lastError,
+    const std::string failure = uri + ": " + result.error().describe();
+    failures += (failures.empty() ? "" : "; ") + failure;
+    emitEvent(ports_.events, EventId::StepWarning, failure,
               {{"session", state_.session->id}, {"step", "download"}, {"uri", uri}},
               reasonOf(result.error()));
   }
   state_.session->bootImage.status = ImageStatus::Failed;
-  auto end = failSession(ProgressType::BootImageError, "boot-image-download-failed", lastError,
-                         "boot-image");
+  auto end = failSession(ProgressType::BootImageError, "boot-image-download-failed",
+                         failures.empty() ? "no download-uri" : failures, "boot-image");
   if (!end) {
     return std::move(end).error();
   }

@@ -316,6 +316,10 @@ TEST(DriverBootImage, HashMismatchOnEveryUriIsAnError) {
   EXPECT_EQ(d.run({}).kind, Kind::GaveUp);
   EXPECT_EQ(lastReason(d), "boot-image-download-failed");
   EXPECT_EQ(f.downloader.requested.size(), 2u);
+  // Both mirrors' failures are named, not only the last one's.
+  const std::string& message = d.state().lastError->message;
+  EXPECT_NE(message.find("https://a.example/os.img: "), std::string::npos) << message;
+  EXPECT_NE(message.find("https://b.example/os.img: "), std::string::npos) << message;
   EXPECT_TRUE(f.world.effects.empty());
   EXPECT_EQ(f.client.reports.back().input.progressType, ProgressType::BootImageError);
   EXPECT_FALSE(f.world.files.contains("/etc/cfg/sztp-configuration"));  // D41: stop.
