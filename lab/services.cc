@@ -7,6 +7,12 @@
 #include <sstream>
 #include <thread>
 
+#include "common/bytes.h"
+#include "common/clock.h"
+#include "crypto/certificate.h"
+#include "crypto/certification_request.h"
+#include "crypto/issuer.h"
+#include "crypto/private_key.h"
 #include "testutil/command.h"
 
 namespace sztp::lab {
@@ -256,6 +262,97 @@ Child* startDhclient(Lab& lab, const std::string& ns, const fs::path& leaseFile,
   }
   why = "the dhclient lease has no sztp-redirect option:\n" + readText(leaseFile);
   return nullptr;
+}
+
+bool startDeviceTpm(Lab& lab, std::size_t k, testutil::SoftwareTpm& tpm, std::string& why) {
+  testutil::SoftwareTpm::Placement where;
+  where.prefix = lab.in(lab.device(k));
+  where.port = kDeviceTpmPort;
+  where.rsaKey = false;
+  // The agent verifies the server's TLS chain in the TPM too (docs/agent.md):
+  // more objects than bare swtpm's 3 slots.
+  where.resourceManager = true;
+  if (!tpm.start(where)) {
+    why = tpm.skipReason();
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+/// The O attribute of an RFC 2253 subject ("CN=x,O=y" gives "y"), or "".
+std::string organizationOf(const std::string& subject) {
+  std::istringstream parts(subject);
+  for (std::string part; std::getline(parts, part, ',');) {
+    if (part.rfind("O=", 0) == 0) {
+      return part.substr(2);
+    }
+  }
+  return "";
+}
+
+/// The IDevID for the key of `csr` (DER) by `pki`'s manufacturer CA, as PEM:
+/// the profile of pki::issueIdevid (demo_pki.cc) for an EC key.
+bool issueIdevid(const fs::path& csr, const fs::path& pki, const std::string& serial,
+                 std::string& pem, std::string& why) {
+  const std::string der = readText(csr);
+  auto request = crypto::CertificationRequest::fromDer(asBytes(der));
+  if (!request || !request->verifySignature()) {
+    why = "the TPM's CSR is malformed or not signed by its key";
+    return false;
+  }
+  auto ca = crypto::Certificate::fromPem(readText(pki / "manufacturer/ca.crt"));
+  auto caKey = crypto::PrivateKey::fromPem(readText(pki / "manufacturer/ca.key"));
+  if (!ca || !caKey) {
+    why = "cannot read the manufacturer CA in " + pki.string();
+    return false;
+  }
+  crypto::CertificateProfile profile;
+  profile.subject = {
+      {"O", organizationOf(ca->subject())}, {"CN", "IDevID " + serial}, {"serialNumber", serial}};
+  profile.notBefore = SystemClock().now() - std::chrono::hours(1);
+  profile.notAfter = std::nullopt;  // An IDevID never expires (I3).
+  profile.keyUsage = crypto::kDigitalSignature | crypto::kKeyAgreement;
+  profile.extendedKeyUsage = {"clientAuth"};
+  auto idevid = crypto::issueCertificate(profile, request->publicKey(), *ca, *caKey);
+  if (!idevid) {
+    why = "issuing the TPM IDevID: " + idevid.error().describe();
+    return false;
+  }
+  pem = idevid->toPem();
+  return true;
+}
+
+}  // namespace
+
+bool useTpmIdentity(agent::e2e::Device& device, const std::string& serial, const fs::path& pki,
+                    testutil::SoftwareTpm& tpm, std::string& why) {
+  const std::string handle = std::string("handle:") + testutil::kTpmEcHandle;
+  const std::string csr = tpm.path("idevid.csr");
+  // In the TPM's namespace: the provider signs with the TPM key there.
+  if (!tpm.run({"openssl", "req", "-new", "-provider", "tpm2", "-provider", "default", "-key",
+                handle, "-subj", "/CN=IDevID " + serial, "-outform", "DER", "-out", csr})) {
+    why = tpm.skipReason();
+    return false;
+  }
+  std::string pem;
+  if (!issueIdevid(csr, pki, serial, pem, why)) {
+    return false;
+  }
+  std::string config = readText(device.config());
+  const std::string softwareKey = "  key: idevid.key\n";
+  const auto at = config.find(softwareKey);
+  if (at == std::string::npos) {
+    why = "agent.yaml has no `key: idevid.key` line (write the configuration first)";
+    return false;
+  }
+  config.replace(at, softwareKey.size(), "  key-provider: tpm2\n  key: " + handle + "\n");
+  writeText(device.config(), config);
+  writeText(device.root() / "idevid.pem", pem);
+  fs::remove(device.root() / "idevid.key");
+  device.setAgentPrefix(tpm.commandPrefix());
+  return true;
 }
 
 }  // namespace sztp::lab

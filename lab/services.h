@@ -6,11 +6,14 @@
 // command line or Kea configuration file. Each started process belongs to
 // the Lab, which stops it.
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "lab/lab.h"
+#include "testutil/software_tpm.h"
 
 namespace sztp::lab {
 
@@ -55,5 +58,28 @@ bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& ur
 /// otherwise).
 Child* startDhclient(Lab& lab, const std::string& ns, const std::filesystem::path& leaseFile,
                      const std::filesystem::path& directory, std::string& why);
+
+/// The port of a device's software TPM on its namespace's own loopback (the
+/// control channel is the next one): fixed, every namespace has its own.
+inline constexpr std::uint16_t kDeviceTpmPort = 2321;
+
+/// Device k's TPM: swtpm in the device's namespace holding the EC P-256 key
+/// testutil::kTpmEcHandle, made with tpm2-tools as a manufacturer provisions
+/// an IDevID key, then tpm2-abrmd in front of it (on a private D-Bus session
+/// bus) as the device's resource manager, as /dev/tpmrm0 would be. `tpm`
+/// belongs to the caller (the Lab kills what runs in the namespace anyway
+/// when it goes). False with `why` when a tool is missing or fails.
+bool startDeviceTpm(Lab& lab, std::size_t k, testutil::SoftwareTpm& tpm, std::string& why);
+
+/// Moves `device`'s identity into `tpm` (started by startDeviceTpm): a CSR
+/// signed by the TPM key through the tpm2 OpenSSL provider, its proof of
+/// possession checked, and the IDevID issued for that key by `pki`'s
+/// manufacturer CA with the profile `sztp pki init` gives IDevIDs (subject
+/// serialNumber `serial`, clientAuth, no expiry). The agent then uses the key
+/// through the provider (identity.key-provider tpm2, key handle:...,
+/// TPM2OPENSSL_TCTI on its command line); the software key is deleted. Call
+/// after device.writeConfig: it edits the key lines of agent.yaml.
+bool useTpmIdentity(agent::e2e::Device& device, const std::string& serial,
+                    const std::filesystem::path& pki, testutil::SoftwareTpm& tpm, std::string& why);
 
 }  // namespace sztp::lab

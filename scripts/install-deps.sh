@@ -13,7 +13,8 @@ test=(libgtest-dev libgmock-dev libbenchmark-dev libyang2-dev libyang2-tools cla
       libclang-rt-14-dev kea-dhcp4-server kea-dhcp6-server dnsmasq-base isc-dhcp-server
       isc-dhcp-client
       python3-prometheus-client curl sqlite3
-      tpm2-openssl tpm2-tools swtpm swtpm-tools rsyslog)
+      tpm2-openssl tpm2-tools swtpm swtpm-tools rsyslog
+      tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon)  # the lab's TPM device (resource manager)
 
 packages=("${build[@]}")
 if [[ "${1:-}" != "--runtime" ]]; then
