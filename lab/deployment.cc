@@ -1,7 +1,16 @@
 #include "lab/deployment.h"
 
+#include <chrono>
 #include <fstream>
+#include <iterator>
+#include <tuple>
+#include <utility>
 
+#include "common/clock.h"
+#include "crypto/certificate.h"
+#include "crypto/issuer.h"
+#include "crypto/private_key.h"
+#include "lab/services.h"
 #include "testutil/command.h"
 
 namespace sztp::lab {
@@ -12,6 +21,17 @@ namespace {
 
 const std::string kV4(kInfraV4);
 const std::string kV6(kInfraV6);
+/// The lab's IPv6 subnets, where a device is answered for IPv6: the
+/// infrastructure bridge's (the response named after its profile) and the
+/// segment's behind the router (Lab::addSegment; response names are unique
+/// per device, so this one gets a suffix).
+constexpr std::pair<const char*, const char*> kV6Subnets[] = {{"fd00:99::/64", ""},
+                                                              {"fd00:98::/64", "-segment"}};
+
+/// A response's name line when it needs one: `profile` + `suffix`.
+std::string responseName(const std::string& profile, const std::string& suffix) {
+  return suffix.empty() ? "" : "        name: " + profile + suffix + "\n";
+}
 
 /// 64 KiB that name themselves: a boot image whose size the installer logs.
 std::string labImage() {
@@ -21,6 +41,11 @@ std::string labImage() {
   }
   text.resize(64 * 1024);
   return text;
+}
+
+std::string readFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 std::string script(const std::string& line) {
@@ -73,6 +98,37 @@ bool makePki(const fs::path& directory, const std::vector<std::string>& addresse
   return true;
 }
 
+bool issueServerCertificate(const fs::path& pki, const std::vector<std::string>& names,
+                            const std::vector<std::string>& addresses, const fs::path& directory,
+                            std::string& why) {
+  auto ca = crypto::Certificate::fromPem(readFile(pki / "tls/ca.crt"));
+  auto caKey = crypto::PrivateKey::fromPem(readFile(pki / "tls/ca.key"));
+  auto key = crypto::PrivateKey::generate(crypto::KeyType::EcP256);
+  if (!ca || !caKey || !key) {
+    why = "cannot read the TLS CA in " + pki.string() + " or make a key";
+    return false;
+  }
+  // The profile `sztp pki init` gives the bootstrap server's certificate.
+  crypto::CertificateProfile profile;
+  profile.subject = {{"CN", names.empty() ? "file-server" : names.front()}};
+  profile.notBefore = SystemClock().now() - std::chrono::hours(1);
+  profile.notAfter = SystemClock().now() + std::chrono::hours(24 * 30);
+  profile.keyUsage = crypto::kDigitalSignature;
+  profile.extendedKeyUsage = {"serverAuth"};
+  profile.dnsNames = names;
+  profile.ipAddresses = addresses;
+  auto certificate = crypto::issueCertificate(profile, *key, &*ca, *caKey);
+  if (!certificate) {
+    why = "issuing the file server's certificate: " + certificate.error().describe();
+    return false;
+  }
+  fs::create_directories(directory);
+  std::ofstream(directory / "server.crt", std::ios::binary | std::ios::trunc)
+      << certificate->toPem();
+  std::ofstream(directory / "server.key", std::ios::binary | std::ios::trunc) << key->toPem();
+  return true;
+}
+
 agent::e2e::ServerPlacement placement(const Lab& lab, const std::string& ns, const std::string& v4,
                                       const std::string& v6, const std::string& port,
                                       const std::string& filesPort) {
@@ -120,6 +176,35 @@ fs::path Deployment::imageFile() const {
   return onboarding_->directory() / "files/os-2.img";
 }
 
+fs::path Deployment::fileServerAccessLog() const {
+  return directory_ / "file-server/access.log";
+}
+
+fs::path Deployment::fileServerRoot() const {
+  return directory_ / "file-server/root";
+}
+
+bool Deployment::startFileServer(std::string& why) {
+  if (lab_ == nullptr) {
+    why = "the separate file server runs in the lab only";
+    return false;
+  }
+  const fs::path directory = directory_ / "file-server";
+  fs::create_directories(fileServerRoot());
+  if (!issueServerCertificate(pki_, {kFileServerName}, {kV4, kV6}, directory / "tls", why)) {
+    return false;
+  }
+  const std::string port = kFileServerPort;
+  if (lab::startFileServer(*lab_, lab_->infra(), {kV4 + ":" + port, "[" + kV6 + "]:" + port},
+                           fileServerRoot(), directory / "tls/server.crt",
+                           directory / "tls/server.key", pki_ / "manufacturer/ca.crt", directory,
+                           why) == nullptr) {
+    return false;
+  }
+  fileServer_ = true;
+  return true;
+}
+
 bool Deployment::startOnboardingServer(std::string& why) {
   const auto where = lab_ != nullptr
                          ? placement(*lab_, lab_->infra(), kV4, kV6, kOnboardingPort, kFilesPort)
@@ -129,17 +214,27 @@ bool Deployment::startOnboardingServer(std::string& why) {
     return false;
   }
   std::ofstream(imageFile(), std::ios::binary) << labImage();
+  if (fileServer_) {
+    fs::copy_file(imageFile(), fileServerRoot() / "os-2.img", fs::copy_options::overwrite_existing);
+  }
   std::string images = "images:\n";
   // On loopback both images are served from the one address.
   const std::string filesV4 = lab_ != nullptr
                                   ? kV4 + ":" + kFilesPort
                                   : "127.0.0.1:" + std::to_string(onboarding_->filesPort());
   const std::string filesV6 = lab_ != nullptr ? "[" + kV6 + "]:" + kFilesPort : filesV4;
-  for (const auto& [name, host] : {std::pair<std::string, std::string>{"os-2", filesV4},
-                                   std::pair<std::string, std::string>{"os-2-v6", filesV6}}) {
+  const std::string separate = kFileServerPort;
+  for (const auto& [name, host, separateHost] :
+       {std::tuple<std::string, std::string, std::string>{"os-2", filesV4, kV4 + ":" + separate},
+        {"os-2-v6", filesV6, "[" + kV6 + "]:" + separate}}) {
+    // The separate file server first when there is one; the co-located one
+    // stays as the next URI.
+    const std::string uris =
+        (fileServer_ ? "\"https://" + separateHost + "/os-2.img\", " : std::string()) +
+        "\"https://" + host + "/os-2.img\"";
     images += "  - name: " + name +
               "\n    os-name: DemoOS\n    os-version: \"2.0\"\n    file: " + imageFile().string() +
-              "\n    download-uris: [\"https://" + host + "/os-2.img\"]\n";
+              "\n    download-uris: [" + uris + "]\n";
   }
   // The scripts write to the device's own effects log: one profile pair per
   // device, named after its serial.
@@ -155,12 +250,15 @@ bool Deployment::startOnboardingServer(std::string& why) {
                   "\n    pre-configuration-script: pre-" + s +
                   "\n    configuration: cfg\n    post-configuration-script: post-" + s + "\n";
     }
-    devices += deviceEntry(s, pki_) + "      - profile: full-v6-" + s +
-               "\n        sign: false\n        reporting-level: verbose\n"
-               "        conditions: [{field: source-address, match: subnet, value: "
-               "\"fd00:99::/64\"}]\n"
-               "      - profile: full-" +
-               s + "\n        sign: false\n        reporting-level: verbose\n";
+    devices += deviceEntry(s, pki_);
+    for (const auto& [subnet, suffix] : kV6Subnets) {
+      devices += "      - profile: full-v6-" + s + "\n" + responseName("full-v6-" + s, suffix) +
+                 "        sign: false\n        reporting-level: verbose\n"
+                 "        conditions: [{field: source-address, match: subnet, value: \"" +
+                 subnet + "\"}]\n";
+    }
+    devices +=
+        "      - profile: full-" + s + "\n        sign: false\n        reporting-level: verbose\n";
   }
   const std::string inventory =
       inventoryHead(pki_, pki_) + images + scripts +
@@ -194,11 +292,14 @@ bool Deployment::startRedirectServer(std::string& why) {
   }
   inventory += "devices:\n";
   for (const auto& member : devices_) {
-    inventory += deviceEntry(member.serial, pki_) +
-                 "      - kind: redirect\n        profile: to-v6\n"
-                 "        conditions: [{field: source-address, match: subnet, value: "
-                 "\"fd00:99::/64\"}]\n"
-                 "      - kind: redirect\n        profile: to-v4\n";
+    inventory += deviceEntry(member.serial, pki_);
+    for (const auto& [subnet, suffix] : kV6Subnets) {
+      inventory += "      - kind: redirect\n        profile: to-v6\n" +
+                   responseName("to-v6", suffix) +
+                   "        conditions: [{field: source-address, match: subnet, value: \"" +
+                   subnet + "\"}]\n";
+    }
+    inventory += "      - kind: redirect\n        profile: to-v4\n";
   }
   if (!redirect_->apply(inventory)) {
     why = "the redirect server refused its inventory:\n" + redirect_->log();

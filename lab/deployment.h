@@ -36,6 +36,10 @@ inline constexpr const char* kFilesPort = "8080";
 /// The redirect server's DNS name (in the TLS certificate and the SRV record).
 inline constexpr const char* kRedirectName = "bootstrap.sztp.lab";
 inline constexpr const char* kDomain = "sztp.lab";
+/// The separate deployment file server (Deployment::startFileServer): its
+/// port in the infrastructure namespace and the DNS name in its certificate.
+inline constexpr const char* kFileServerPort = "8444";
+inline constexpr const char* kFileServerName = "files.sztp.lab";
 
 /// What the DHCP servers announce: the redirect server, IPv4 first.
 std::vector<std::string> redirectUris();
@@ -51,6 +55,13 @@ std::string serialOf(std::size_t k);
 /// <serial>.vcj per serial pinning its owner CA.
 bool makePki(const std::filesystem::path& directory, const std::vector<std::string>& addresses,
              const std::vector<std::string>& serials, std::string& why);
+
+/// A TLS server certificate from `pki`'s TLS CA (the CA whose certificate
+/// the lab's bootstrap servers are trusted by) for `names` and `addresses`,
+/// with a new EC P-256 key: <directory>/server.crt and server.key (PEM).
+bool issueServerCertificate(const std::filesystem::path& pki, const std::vector<std::string>& names,
+                            const std::vector<std::string>& addresses,
+                            const std::filesystem::path& directory, std::string& why);
 
 /// Where the servers of a namespace listen (both families, fixed ports).
 agent::e2e::ServerPlacement placement(const Lab& lab, const std::string& ns, const std::string& v4,
@@ -90,8 +101,22 @@ class Deployment {
   /// reporting.
   bool startOnboardingServer(std::string& why);
   /// The redirect server (kRedirectPort): a signed redirect to the
-  /// onboarding server, at its IPv6 address for devices in fd00:99::/64.
+  /// onboarding server, at its IPv6 address for devices in fd00:99::/64
+  /// and fd00:98::/64 (the segment behind the router).
   bool startRedirectServer(std::string& why);
+  /// An option, before startOnboardingServer: a deployment file server of
+  /// its own, a separate process from the bootstrap servers, as the seed
+  /// advises for scale ("can be co-located with bootstrap server, but for
+  /// scalability should be separate"). nginx in the infrastructure namespace
+  /// on kFileServerPort (both addresses), HTTPS with a certificate from the
+  /// lab PKI's TLS CA for kFileServerName and those addresses, asking each
+  /// device for its IDevID (the manufacturer CA). The onboarding server's
+  /// images then list its download URI first and the co-located file
+  /// server's second. Lab only; needs nginx (Tools::nginx).
+  bool startFileServer(std::string& why);
+  /// Its access log (startFileServer says the format) and root directory.
+  std::filesystem::path fileServerAccessLog() const;
+  std::filesystem::path fileServerRoot() const;
   Server& onboarding() { return *onboarding_; }
   Server& redirect() { return *redirect_; }
   /// The boot image as the file server serves it.
@@ -138,6 +163,7 @@ class Deployment {
   std::vector<Member> devices_;
   std::unique_ptr<Server> onboarding_ = std::make_unique<Server>();
   std::unique_ptr<Server> redirect_ = std::make_unique<Server>();
+  bool fileServer_ = false;  ///< startFileServer ran.
 };
 
 }  // namespace sztp::lab

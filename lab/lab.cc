@@ -68,6 +68,7 @@ Tools Tools::find() {
   tools.keaDhcp6 = findTool("kea-dhcp6");
   tools.dhclient = findTool("dhclient");
   tools.rsyslogd = findTool("rsyslogd");
+  tools.nginx = findTool("nginx");
   return tools;
 }
 
@@ -185,12 +186,71 @@ bool Lab::addNamespace(const std::string& name) {
 }
 
 bool Lab::join(const std::string& ns, const std::string& bridgePort) {
-  // Created inside the infrastructure namespace: the names never meet the
-  // host's or another run's.
-  return ip({"-n", infra_, "link", "add", bridgePort, "type", "veth", "peer", "name",
+  return join(ns, infra_, kBridge, bridgePort);
+}
+
+bool Lab::join(const std::string& ns, const std::string& bridgeNs, const std::string& bridge,
+               const std::string& bridgePort) {
+  // Created inside the bridge's namespace: the names never meet the host's
+  // or another run's.
+  return ip({"-n", bridgeNs, "link", "add", bridgePort, "type", "veth", "peer", "name",
              kDeviceInterface, "netns", ns}) &&
-         ip({"-n", infra_, "link", "set", bridgePort, "master", kBridge, "up"}) &&
+         ip({"-n", bridgeNs, "link", "set", bridgePort, "master", bridge, "up"}) &&
          ip({"-n", ns, "link", "set", kDeviceInterface, "up"});
+}
+
+bool Lab::addSegment(const std::vector<DeviceAddressing>& devices) {
+  if (!router_.empty()) {
+    if (error_.empty()) {
+      error_ = "addSegment: the lab has its segment already";
+    }
+    return false;
+  }
+  router_ = prefix_ + "router";
+  const std::string v4(kRouterV4), v6(kRouterV6);
+  const std::string gw4(kSegmentGatewayV4), gw6(kSegmentGatewayV6);
+  bool ok =
+      addNamespace(router_) && join(router_, "r1") &&
+      ip({"-n", router_, "addr", "add", v4 + "/24", "dev", kDeviceInterface}) &&
+      ip({"-n", router_, "addr", "add", v6 + "/64", "dev", kDeviceInterface, "nodad"}) &&
+      ip({"-n", router_, "link", "add", kSegmentBridge, "type", "bridge", "stp_state", "0",
+          "forward_delay", "0", "mcast_snooping", "0"}) &&
+      ip({"-n", router_, "addr", "add", gw4 + "/24", "dev", kSegmentBridge}) &&
+      ip({"-n", router_, "addr", "add", gw6 + "/64", "dev", kSegmentBridge, "nodad"}) &&
+      ip({"-n", router_, "link", "set", kSegmentBridge, "up"}) &&
+      // The one router of the lab: it forwards between its two links, and
+      // has no other (no default route: what is not the lab is unreachable).
+      ip({"netns", "exec", router_, "sysctl", "-qw", "net.ipv4.ip_forward=1",
+          "net.ipv6.conf.all.forwarding=1"}) &&
+      ip({"-n", infra_, "route", "add", std::string(kSegmentV4Prefix) + "0/24", "via", v4}) &&
+      ip({"-n", infra_, "-6", "route", "add", std::string(kSegmentV6Prefix) + "/64", "via", v6});
+  segmentFrom_ = devices_.size() + 1;
+  for (std::size_t i = 0; ok && i < devices.size(); ++i) {
+    const std::size_t k = segmentFrom_ + i;
+    const std::string ns = prefix_ + "d" + std::to_string(k);
+    devices_.push_back(ns);
+    ok = addNamespace(ns) && join(ns, router_, kSegmentBridge, "d" + std::to_string(k));
+    // A default route only for a family the device has an address of (with
+    // none, a connection would wait for its timeout instead of failing at
+    // once); a device without IPv4 learns its router from DHCP.
+    if (ok && devices[i].v4) {
+      ok = ip({"-n", ns, "addr", "add", addressV4(k) + "/24", "dev", kDeviceInterface}) &&
+           ip({"-n", ns, "route", "add", "default", "via", gw4});
+    }
+    if (ok && devices[i].v6) {
+      ok = ip({"-n", ns, "addr", "add", addressV6(k) + "/64", "dev", kDeviceInterface, "nodad"}) &&
+           ip({"-n", ns, "-6", "route", "add", "default", "via", gw6});
+    }
+  }
+  return ok;
+}
+
+std::string Lab::addressV4(std::size_t k) const {
+  return onSegment(k) ? kSegmentV4Prefix + std::to_string(10 + k) : deviceV4(k);
+}
+
+std::string Lab::addressV6(std::size_t k) const {
+  return onSegment(k) ? kSegmentV6Prefix + std::to_string(10 + k) : deviceV6(k);
 }
 
 bool Lab::addHost(const std::string& suffix, const std::string& v4, const std::string& v6,

@@ -5,8 +5,9 @@
 // 10.99.0.0/24 and IPv6 fd00:99::/64 (no DAD, so every address is usable at
 // once). The subnets are fixed: every run has its own namespaces, so only the
 // namespace names (which carry the pid) must differ between parallel runs.
-// No namespace has a default route or a link to the host: nothing the lab
-// runs can reach an address outside it.
+// No namespace has a link to the host, and the only default routes are
+// those of devices behind the lab's own router (addSegment), which has none:
+// nothing the lab runs can reach an address outside it.
 //
 // Clean-up is certain: the destructor stops every process the lab started,
 // then kills whatever else still runs in its namespaces (detached step
@@ -38,6 +39,7 @@ struct Tools {
   std::string keaDhcp6;
   std::string dhclient;
   std::string rsyslogd;
+  std::string nginx;  ///< The deployment file server (Deployment::startFileServer).
 
   static Tools find();
   /// Why the lab cannot run here (not root, no `ip`, dnsmasq or Kea), or nullopt.
@@ -50,6 +52,17 @@ inline constexpr const char* kInfraV6 = "fd00:99::1";
 inline constexpr const char* kBridge = "br0";
 /// A device's interface, the same name in every device namespace.
 inline constexpr const char* kDeviceInterface = "eth0";
+
+// The second segment (Lab::addSegment): a router's leg on the infrastructure
+// bridge, and its own bridge, in the router's namespace, for devices that are
+// not on the DHCP server's link.
+inline constexpr const char* kRouterV4 = "10.99.0.2";
+inline constexpr const char* kRouterV6 = "fd00:99::2";
+inline constexpr const char* kSegmentBridge = "br1";
+inline constexpr const char* kSegmentGatewayV4 = "10.98.0.1";
+inline constexpr const char* kSegmentGatewayV6 = "fd00:98::1";
+inline constexpr const char* kSegmentV4Prefix = "10.98.0.";
+inline constexpr const char* kSegmentV6Prefix = "fd00:98::";
 
 class Lab {
  public:
@@ -79,6 +92,29 @@ class Lab {
   bool addHost(const std::string& suffix, const std::string& v4, const std::string& v6,
                std::string* name);
 
+  /// A second network segment behind a router, for a device that is not on
+  /// the DHCP server's link (the seed's "DHCP relay agent ... needed only
+  /// when device and DHCP server are located on different network
+  /// segments"). The router namespace (sztp-lab-<pid>-router) has eth0 on
+  /// the infrastructure bridge (kRouterV4, kRouterV6) and bridge br1
+  /// (10.98.0.1/24, fd00:98::1/64); it is the only namespace that forwards.
+  /// The infrastructure namespace routes 10.98.0.0/24 and fd00:98::/64 via
+  /// the router. The devices are numbered after the existing ones (device(k)
+  /// works for them), each addressed 10.98.0.(10+k) and fd00:98::(10+k) as
+  /// `devices` says, with a default route via the router's br1 address for
+  /// each family it has an address of (a device without IPv4 learns it from
+  /// DHCP: startDhclient with the router). The router itself has no default
+  /// route and no link out of the lab, so nothing leaves it. Once per lab.
+  bool addSegment(const std::vector<DeviceAddressing>& devices);
+  /// The router's namespace; empty before addSegment.
+  const std::string& router() const { return router_; }
+  /// Whether device k sits on the second segment.
+  bool onSegment(std::size_t k) const { return segmentFrom_ != 0 && k >= segmentFrom_; }
+  /// Device k's static addresses wherever it sits (deviceV4/deviceV6 on the
+  /// infrastructure bridge, 10.98.0.(10+k)/fd00:98::(10+k) behind the router).
+  std::string addressV4(std::size_t k) const;
+  std::string addressV6(std::size_t k) const;
+
   /// Writes /etc/netns/<ns>/<name>, which `ip netns exec` mounts over
   /// /etc/<name> for every program the lab runs in `ns` (resolv.conf: the
   /// namespace's resolver). Removed with the namespace.
@@ -101,11 +137,17 @@ class Lab {
  private:
   bool addNamespace(const std::string& name);
   bool join(const std::string& ns, const std::string& bridgePort);
+  /// `ns`'s eth0, the peer of `bridgePort` on `bridge` in `bridgeNs`.
+  bool join(const std::string& ns, const std::string& bridgeNs, const std::string& bridge,
+            const std::string& bridgePort);
 
   Tools tools_;
   std::string prefix_;
   std::string infra_;
   std::vector<std::string> devices_;
+  std::string router_;
+  /// The first device behind the router (1-based); 0 while there is none.
+  std::size_t segmentFrom_ = 0;
   std::vector<std::string> created_;
   std::vector<std::unique_ptr<Child>> children_;
   std::string error_;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -50,6 +51,44 @@ bool sztpDhcpConfig(std::vector<std::string> flags, const std::vector<std::strin
   return true;
 }
 
+std::size_t linesCount(const std::string& text) {
+  std::size_t lines = 0;
+  for (const char c : text) {
+    lines += c == '\n';
+  }
+  return lines;
+}
+
+/// dnsmasq in the foreground, DHCP only (no DNS port), configured by its
+/// command line alone, logging every DHCP message to stdout.
+std::vector<std::string> dnsmasqDhcp(const Lab& lab) {
+  return {lab.tools().dnsmasq, "--keep-in-foreground", "--conf-file=/dev/null",
+          "--no-resolv",       "--no-hosts",           "--port=0",
+          "--user=root",       "--pid-file=",          "--log-dhcp",
+          "--log-facility=-"};
+}
+
+/// Waits, while `child` runs, until `ready` holds for what `ss -H<flags>
+/// sport = <port>` lists in `ns`: for daemons that say nothing when their
+/// sockets are open.
+bool waitForSockets(const Lab& lab, Child* child, const std::string& ns, const std::string& flags,
+                    const std::string& port, const std::function<bool(const std::string&)>& ready) {
+  for (int i = 0; i < 200; ++i) {
+    const std::string sockets =
+        testutil::runCommand(
+            {lab.tools().ip, "netns", "exec", ns, "ss", "-H" + flags, "sport", "=", port}, 10)
+            .output;
+    if (ready(sockets)) {
+      return true;
+    }
+    if (!child->running()) {
+      return false;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
 /// Waits until the log holds `text` while the child runs.
 bool waitForLog(Child* child, const std::string& text, std::string& why, const std::string& name) {
   if (child == nullptr) {
@@ -71,21 +110,17 @@ Child* startDnsmasq(Lab& lab, const DhcpSite& site, const std::vector<std::strin
   if (!sztpDhcpConfig({"--dnsmasq"}, uris, config, why)) {
     return nullptr;
   }
-  std::vector<std::string> argv{
-      lab.tools().dnsmasq,
-      "--keep-in-foreground",
-      "--conf-file=/dev/null",
-      "--no-resolv",
-      "--no-hosts",
-      "--port=0",
-      "--user=root",
-      "--pid-file=",
-      "--leasefile-ro",
-      "--log-dhcp",
-      "--log-facility=-",
-      "--interface=" + site.interface,
-      "--dhcp-range=" + site.v4Prefix + "100," + site.v4Prefix + "200,255.255.255.0,10m",
-      "--dhcp-range=" + site.v6Prefix + "100," + site.v6Prefix + "1ff,64,10m"};
+  std::vector<std::string> argv = dnsmasqDhcp(lab);
+  argv.insert(argv.end(),
+              {"--leasefile-ro", "--interface=" + site.interface,
+               "--dhcp-range=" + site.v4Prefix + "100," + site.v4Prefix + "200,255.255.255.0,10m",
+               "--dhcp-range=" + site.v6Prefix + "100," + site.v6Prefix + "1ff,64,10m"});
+  for (const auto& prefix : site.relayedV4Prefixes) {
+    argv.push_back("--dhcp-range=" + prefix + "100," + prefix + "200,255.255.255.0,10m");
+  }
+  for (const auto& prefix : site.relayedV6Prefixes) {
+    argv.push_back("--dhcp-range=" + prefix + "100," + prefix + "1ff,64,10m");
+  }
   // Each configuration line of the emitted dnsmasq.conf is an option.
   std::istringstream lines(config);
   int options = 0;
@@ -101,6 +136,22 @@ Child* startDnsmasq(Lab& lab, const DhcpSite& site, const std::vector<std::strin
   }
   Child* child = lab.spawn(site.ns, argv, directory / "dnsmasq.log");
   return waitForLog(child, "DHCPv6, IP range", why, "dnsmasq") ? child : nullptr;
+}
+
+Child* startDhcpRelay(Lab& lab, const std::string& serverV4, const std::string& serverV6,
+                      const fs::path& directory, std::string& why) {
+  if (lab.router().empty()) {
+    why = "no router: call Lab::addSegment first";
+    return nullptr;
+  }
+  std::vector<std::string> argv = dnsmasqDhcp(lab);
+  argv.push_back(std::string("--dhcp-relay=") + kSegmentGatewayV4 + "," + serverV4);
+  argv.push_back(std::string("--dhcp-relay=") + kSegmentGatewayV6 + "," + serverV6);
+  Child* child = lab.spawn(lab.router(), argv, directory / "dhcp-relay.log");
+  return waitForLog(child, std::string("DHCP relay from ") + kSegmentGatewayV6, why,
+                    "dnsmasq DHCP relay")
+             ? child
+             : nullptr;
 }
 
 Child* startDnsServer(Lab& lab, const std::string& ns, const std::vector<std::string>& listen,
@@ -151,21 +202,72 @@ Child* startSyslogServer(Lab& lab, const std::string& ns, const std::string& add
     why = "cannot start rsyslogd";
     return nullptr;
   }
-  // rsyslogd logs nothing to stdout when ready: wait for both listeners.
-  for (int i = 0; i < 200; ++i) {
-    const std::string sockets =
-        testutil::runCommand(
-            {lab.tools().ip, "netns", "exec", ns, "ss", "-Hlnut", "sport", "=", ":" + port}, 10)
-            .output;
-    if (sockets.find("udp") != std::string::npos && sockets.find("tcp") != std::string::npos) {
-      return child;
-    }
-    if (!child->running()) {
-      break;
-    }
-    std::this_thread::sleep_for(50ms);
+  // Both listeners.
+  if (waitForSockets(lab, child, ns, "lnut", ":" + port, [](const std::string& sockets) {
+        return sockets.find("udp") != std::string::npos && sockets.find("tcp") != std::string::npos;
+      })) {
+    return child;
   }
   why = "rsyslogd did not listen on " + address + ":" + port + ":\n" + child->log();
+  return nullptr;
+}
+
+Child* startFileServer(Lab& lab, const std::string& ns, const std::vector<std::string>& listen,
+                       const fs::path& root, const fs::path& cert, const fs::path& key,
+                       const fs::path& clientCa, const fs::path& directory, std::string& why) {
+  if (lab.tools().nginx.empty()) {
+    why = "no nginx";
+    return nullptr;
+  }
+  const std::string dir = directory.string();
+  fs::create_directories(directory / "tmp");
+  std::string listens;
+  for (const auto& address : listen) {
+    listens += "    listen " + address + " ssl;\n";
+  }
+  // Workers run as root: the lab's files are in private (0700) temporary
+  // directories. Everything nginx writes is in `directory`.
+  writeText(directory / "nginx.conf",
+            "user root;\nworker_processes 1;\ndaemon off;\npid " + dir + "/nginx.pid;\nerror_log " +
+                dir +
+                "/error.log notice;\n"
+                "events { worker_connections 64; }\n"
+                "http {\n"
+                "  log_format files '$remote_addr \"$request\" $status $body_bytes_sent "
+                "\"$ssl_client_s_dn\"';\n"
+                "  access_log " +
+                dir + "/access.log files;\n" + "  client_body_temp_path " + dir +
+                "/tmp/body;\n  proxy_temp_path " + dir + "/tmp/proxy;\n  fastcgi_temp_path " + dir +
+                "/tmp/fastcgi;\n  uwsgi_temp_path " + dir + "/tmp/uwsgi;\n  scgi_temp_path " + dir +
+                "/tmp/scgi;\n"
+                "  default_type application/octet-stream;\n"
+                "  server {\n" +
+                listens + "    ssl_certificate " + cert.string() + ";\n    ssl_certificate_key " +
+                key.string() +
+                ";\n"
+                "    ssl_protocols TLSv1.2 TLSv1.3;\n"
+                "    ssl_client_certificate " +
+                clientCa.string() +
+                ";\n"
+                "    ssl_verify_client on;\n"
+                "    root " +
+                root.string() + ";\n  }\n}\n");
+  const std::string port = listen.empty() ? "" : listen.front().substr(listen.front().rfind(':'));
+  Child* child = lab.spawn(
+      ns, {lab.tools().nginx, "-e", dir + "/error.log", "-p", dir, "-c", dir + "/nginx.conf"},
+      directory / "nginx.log");
+  if (child == nullptr) {
+    why = "cannot start nginx";
+    return nullptr;
+  }
+  // One listener per address.
+  if (waitForSockets(lab, child, ns, "ltn", port, [&listen](const std::string& sockets) {
+        return linesCount(sockets) >= listen.size();
+      })) {
+    return child;
+  }
+  why =
+      "nginx did not listen on " + port + ":\n" + child->log() + readText(directory / "error.log");
   return nullptr;
 }
 
@@ -182,6 +284,34 @@ bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& ur
            "\", \"output_options\": [{\"output\": \"stdout\"}], \"severity\": \"DEBUG\", "
            "\"debuglevel\": 55}],\n";
   };
+  // One subnet per link: the server's own (its interface) and each relayed
+  // one (chosen by the relay's address in the request).
+  auto subnet = [](int id, const std::string& cidr, const std::string& from, const std::string& to,
+                   const std::string& interface) {
+    return "{\"id\": " + std::to_string(id) + ", \"subnet\": \"" + cidr + "\"" +
+           (interface.empty() ? "" : ", \"interface\": \"" + interface + "\"") +
+           ", \"pools\": [{\"pool\": \"" + from + " - " + to + "\"}]}";
+  };
+  std::string subnets4 = subnet(1, site.v4Prefix + "0/24", site.v4Prefix + "100",
+                                site.v4Prefix + "200", site.interface);
+  std::string subnets6 = subnet(1, site.v6Prefix + "/64", site.v6Prefix + "100",
+                                site.v6Prefix + "1ff", site.interface);
+  int id = 1;
+  for (const auto& prefix : site.relayedV4Prefixes) {
+    // The relay's address is the link's router (.1), as dnsmasq answers
+    // relayed requests by default.
+    std::string relayed = subnet(++id, prefix + "0/24", prefix + "100", prefix + "200", "");
+    relayed.insert(relayed.size() - 1,
+                   ", \"option-data\": [{\"name\": \"routers\", \"data\": \"" + prefix + "1\"}]");
+    subnets4 += ", " + relayed;
+  }
+  for (const auto& prefix : site.relayedV6Prefixes) {
+    subnets6 += ", " + subnet(++id, prefix + "/64", prefix + "100", prefix + "1ff", "");
+  }
+  // Relayed DHCPv6 arrives by unicast: Kea opens that socket only for
+  // "<interface>/<address>" (it still takes multicast on the link).
+  const std::string interface6 =
+      site.v6Address.empty() ? site.interface : site.interface + "/" + site.v6Address;
   // The emitted members (with their // comments, which Kea accepts) go last
   // in the server's object, as their header says.
   writeText(directory / "kea-dhcp4.conf",
@@ -191,14 +321,12 @@ bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& ur
                 "\"], \"dhcp-socket-type\": \"raw\"},\n"
                 "  \"lease-database\": {\"type\": \"memfile\", \"persist\": false},\n"
                 "  \"valid-lifetime\": 600,\n"
-                "  \"subnet4\": [{\"id\": 1, \"subnet\": \"" +
-                site.v4Prefix + "0/24\", \"interface\": \"" + site.interface +
-                "\", \"pools\": [{\"pool\": \"" + site.v4Prefix + "100 - " + site.v4Prefix +
-                "200\"}]}],\n" + logger("kea-dhcp4") + v4 + "\n}}\n");
+                "  \"subnet4\": [" +
+                subnets4 + "],\n" + logger("kea-dhcp4") + v4 + "\n}}\n");
   writeText(directory / "kea-dhcp6.conf",
             "{\"Dhcp6\": {\n"
             "  \"interfaces-config\": {\"interfaces\": [\"" +
-                site.interface +
+                interface6 +
                 "\"]},\n"
                 "  \"data-directory\": \"" +
                 dir +
@@ -206,10 +334,8 @@ bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& ur
                 "  \"server-id\": {\"type\": \"LL\", \"persist\": false},\n"
                 "  \"lease-database\": {\"type\": \"memfile\", \"persist\": false},\n"
                 "  \"preferred-lifetime\": 300, \"valid-lifetime\": 600,\n"
-                "  \"subnet6\": [{\"id\": 1, \"subnet\": \"" +
-                site.v6Prefix + "/64\", \"interface\": \"" + site.interface +
-                "\", \"pools\": [{\"pool\": \"" + site.v6Prefix + "100 - " + site.v6Prefix +
-                "1ff\"}]}],\n" + logger("kea-dhcp6") + v6 + "\n}}\n");
+                "  \"subnet6\": [" +
+                subnets6 + "],\n" + logger("kea-dhcp6") + v6 + "\n}}\n");
   for (const auto& [binary, name] : {std::pair{lab.tools().keaDhcp4, std::string("kea-dhcp4")},
                                      std::pair{lab.tools().keaDhcp6, std::string("kea-dhcp6")}}) {
     // Lock and pid files in the run's directory, not /run/kea.
@@ -227,23 +353,33 @@ bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& ur
 
 Child* startDhclient(Lab& lab, const std::string& ns, const fs::path& leaseFile,
                      const fs::path& directory, std::string& why) {
+  return startDhclient(lab, ns, leaseFile, directory, false, why);
+}
+
+Child* startDhclient(Lab& lab, const std::string& ns, const fs::path& leaseFile,
+                     const fs::path& directory, bool takeRouter, std::string& why) {
   if (lab.tools().dhclient.empty()) {
     why = "no dhclient";
     return nullptr;
   }
   // Only what the device needs: no name servers, so nothing would touch
   // resolv.conf even with the stock script.
-  writeText(directory / "dhclient.conf",
-            "option sztp-redirect code 143 = string;\n"
-            "request subnet-mask, broadcast-address, sztp-redirect;\n"
-            "timeout 20;\nretry 1;\n");
+  writeText(directory / "dhclient.conf", std::string("option sztp-redirect code 143 = string;\n") +
+                                             "request subnet-mask, broadcast-address, " +
+                                             (takeRouter ? "routers, " : "") +
+                                             "sztp-redirect;\n"
+                                             "timeout 20;\nretry 1;\n");
+  const std::string& ip = lab.tools().ip;
+  const std::string route =
+      takeRouter ? "  [ -n \"$new_routers\" ] && " + ip +
+                       " route replace default via \"${new_routers%% *}\" dev \"$interface\"\n"
+                 : "";
   writeText(directory / "dhclient-script",
             "#!/bin/sh\n"
             "case \"$reason\" in BOUND|RENEW|REBIND|REBOOT)\n"
             "  " +
-                lab.tools().ip +
-                " addr replace \"$new_ip_address/$new_subnet_mask\" dev \"$interface\";;\n"
-                "esac\nexit 0\n");
+                ip + " addr replace \"$new_ip_address/$new_subnet_mask\" dev \"$interface\"\n" +
+                route + "  ;;\nesac\nexit 0\n");
   ::chmod((directory / "dhclient-script").c_str(), 0755);
   Child* child = lab.spawn(
       ns,

@@ -24,12 +24,28 @@ struct DhcpSite {
   std::string interface;
   std::string v4Prefix = "10.99.0.";
   std::string v6Prefix = "fd00:99::";
+  /// Subnets reached through a DHCP relay (startDhcpRelay), served too: a
+  /// range/subnet each, chosen by the relay's address in the request
+  /// (giaddr, DHCPv6 link-address). Same form as the prefixes above.
+  std::vector<std::string> relayedV4Prefixes = {};
+  std::vector<std::string> relayedV6Prefixes = {};
+  /// The server's own IPv6 address on `interface`, where relays send: Kea
+  /// takes unicast DHCPv6 only on an address it is told (dnsmasq on any).
+  std::string v6Address = {};
 };
 
 /// dnsmasq, DHCP only (no DNS), serving `uris` as option 143 and 136. On
 /// failure nullptr and `why` says what failed (the command, its output).
 Child* startDnsmasq(Lab& lab, const DhcpSite& site, const std::vector<std::string>& uris,
                     const std::filesystem::path& directory, std::string& why);
+
+/// A DHCP relay in the lab's router namespace (Lab::addSegment): dnsmasq
+/// --dhcp-relay, DHCPv4 from the segment (br1, 10.98.0.1 as giaddr) to
+/// `serverV4`, DHCPv6 (Relay-Forward, link-address fd00:98::1) to
+/// `serverV6`. It serves nothing itself. Its log (dhcp-relay.log in
+/// `directory`) has a line per relayed message ("DHCP relay at ... -> ...").
+Child* startDhcpRelay(Lab& lab, const std::string& serverV4, const std::string& serverV6,
+                      const std::filesystem::path& directory, std::string& why);
 
 /// dnsmasq as an authoritative DNS server only (no DHCP, no forwarding:
 /// --local for `domain`), on port 53 of `listen` in `ns`, logging every
@@ -46,6 +62,18 @@ Child* startSyslogServer(Lab& lab, const std::string& ns, const std::string& add
                          const std::string& port, const std::filesystem::path& received,
                          const std::filesystem::path& directory, std::string& why);
 
+/// A deployment file server of its own: nginx in `ns` serving `root` over
+/// HTTPS on `listen` ("10.99.0.1:8444", "[fd00:99::1]:8444") with `cert` and
+/// `key`, asking every client for a certificate issued by `clientCa` (a
+/// device's IDevID), answering 400 to a client without one. Configuration,
+/// pid, error log and access.log are in `directory`; access.log has a line
+/// per request: `<client address> "<request line>" <status> <body bytes>
+/// "<client certificate subject>"`. Returns once it listens.
+Child* startFileServer(Lab& lab, const std::string& ns, const std::vector<std::string>& listen,
+                       const std::filesystem::path& root, const std::filesystem::path& cert,
+                       const std::filesystem::path& key, const std::filesystem::path& clientCa,
+                       const std::filesystem::path& directory, std::string& why);
+
 /// kea-dhcp4 and kea-dhcp6 with in-memory leases, serving `uris` as option
 /// 143 and 136. Both logs are in `directory` (kea-dhcp4.log, kea-dhcp6.log).
 bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& uris,
@@ -58,6 +86,11 @@ bool startKea(Lab& lab, const DhcpSite& site, const std::vector<std::string>& ur
 /// otherwise).
 Child* startDhclient(Lab& lab, const std::string& ns, const std::filesystem::path& leaseFile,
                      const std::filesystem::path& directory, std::string& why);
+/// The same; with `takeRouter`, it also asks for the routers option and its
+/// script sets the default route to it, as the stock dhclient-script does (a
+/// device behind the lab's router, Lab::addSegment).
+Child* startDhclient(Lab& lab, const std::string& ns, const std::filesystem::path& leaseFile,
+                     const std::filesystem::path& directory, bool takeRouter, std::string& why);
 
 /// The port of a device's software TPM on its namespace's own loopback (the
 /// control channel is the next one): fixed, every namespace has its own.

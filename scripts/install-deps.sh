@@ -14,7 +14,8 @@ test=(libgtest-dev libgmock-dev libbenchmark-dev libyang2-dev libyang2-tools cla
       isc-dhcp-client
       python3-prometheus-client curl sqlite3
       tpm2-openssl tpm2-tools swtpm swtpm-tools rsyslog
-      tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon)  # the lab's TPM device (resource manager)
+      tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon  # the lab's TPM device (resource manager)
+      nginx)  # the lab's separate deployment file server
 
 packages=("${build[@]}")
 if [[ "${1:-}" != "--runtime" ]]; then
@@ -42,6 +43,16 @@ if [[ $(id -u) -ne 0 ]]; then
   as_root=(sudo)
 fi
 echo "install-deps: installing ${missing[*]}"
+# nginx, rsyslog, tpm2-abrmd, dnsmasq and Kea would start system services on
+# installation (nginx on port 80); the tests and the demo run their own
+# instances, so nothing is started while installing (policy-rc.d, see
+# invoke-rc.d(8)), unless the machine has a policy of its own.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+  "${as_root[@]}" chmod 755 "$policy"
+  trap '"${as_root[@]}" rm -f "$policy"' EXIT
+fi
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

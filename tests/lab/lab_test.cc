@@ -4,11 +4,13 @@
 // onboarding server with its file server) in an infrastructure namespace,
 // the real sztp-agent in device namespaces joined to it by a bridge
 // (deployment.h says how the servers answer). Scenarios: DHCPv4 INFORM and
-// dhclient lease, DHCPv6-only (each with dnsmasq and Kea), DNS SRV, remote
-// syslog over UDP and TCP, a rogue DHCP server, a tampered image, three
-// devices at once, rogue devices, removable storage.
+// dhclient lease, DHCPv6-only (each with dnsmasq and Kea, and again for a
+// device behind a router and DHCP relay), DNS SRV, remote syslog over UDP
+// and TCP, a rogue DHCP server, a tampered image, three devices at once,
+// rogue devices, a separate deployment file server (nginx), removable
+// storage.
 //
-// Needs root, `ip`, dnsmasq and Kea (dhclient and rsyslogd for their tests);
+// Needs root, `ip`, dnsmasq and Kea (dhclient, rsyslogd, nginx for their tests);
 // skipped with the reason otherwise. Every namespace and process goes with
 // the Lab (RAII), also when an assertion fails.
 
@@ -136,11 +138,20 @@ enum class Dhcp { Dnsmasq, Kea };
 
 class DhcpLabTest : public LabTest, public ::testing::WithParamInterface<Dhcp> {
  protected:
-  void startDhcp(Lab& lab) {
+  /// The DHCP server in the infrastructure namespace; with `relayed`, also
+  /// serving the segment behind the lab's router, whose relay is started.
+  void startDhcp(Lab& lab, bool relayed = false) {
     std::string why;
-    const DhcpSite site{lab.infra(), kBridge};
+    DhcpSite site{lab.infra(), kBridge};
     const fs::path where = dir_.path() / "dhcp";
     fs::create_directories(where);
+    if (relayed) {
+      site.relayedV4Prefixes = {kSegmentV4Prefix};
+      site.relayedV6Prefixes = {kSegmentV6Prefix};
+      site.v6Address = kV6;
+      relayLog_ = where / "dhcp-relay.log";
+      ASSERT_NE(startDhcpRelay(lab, kV4, kV6, where, why), nullptr) << why;
+    }
     if (GetParam() == Dhcp::Dnsmasq) {
       dhcpLog_ = where / "dnsmasq.log";
       ASSERT_NE(startDnsmasq(lab, site, redirectUris(), where, why), nullptr) << why;
@@ -151,9 +162,23 @@ class DhcpLabTest : public LabTest, public ::testing::WithParamInterface<Dhcp> {
     }
   }
   std::string dhcpLog() const { return testutil::readText(dhcpLog_); }
+  std::string relayLog() const { return testutil::readText(relayLog_); }
   std::string dhcp6Log() const {
     return testutil::readText(dhcp6Log_.empty() ? dhcpLog_ : dhcp6Log_);
   }
+  /// In a lab whose device sits behind the router: the DHCP server serving
+  /// its segment through the relay, both sztp-servers, and the device asking
+  /// DHCP on its own (INFORM, Information-Request) until it onboarded.
+  void onboardAskingThroughTheRelay(Lab& lab, std::unique_ptr<Deployment>& deployment,
+                                    std::string& output) {
+    ASSERT_NO_FATAL_FAILURE(startDhcp(lab, true));
+    deployment = deploy(lab);
+    ASSERT_NO_FATAL_FAILURE(startServers(*deployment));
+    Device& device = deployment->device(0);
+    device.writeConfig(Deployment::dhcpSources(true));
+    ASSERT_NO_FATAL_FAILURE(onboard(device, output)) << dhcpLog() << dhcp6Log() << relayLog();
+  }
+
   /// How the server logs a DHCPINFORM (v4) and an Information-Request (v6).
   std::string informMarker() const {
     return GetParam() == Dhcp::Dnsmasq ? "DHCPINFORM(br0)" : "DHCPINFORM (type 8)";
@@ -163,7 +188,7 @@ class DhcpLabTest : public LabTest, public ::testing::WithParamInterface<Dhcp> {
                                        : "INFORMATION_REQUEST (type 11)";
   }
 
-  fs::path dhcpLog_, dhcp6Log_;
+  fs::path dhcpLog_, dhcp6Log_, relayLog_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Servers, DhcpLabTest, ::testing::Values(Dhcp::Dnsmasq, Dhcp::Kea),
@@ -242,25 +267,146 @@ TEST_P(DhcpLabTest, V6OnlyDeviceOnboardsOverIpv6) {
   }
 }
 
+// ---------------------------------------------------------------- DHCP relay
+
+// The device sits on another segment than the DHCP server, behind the lab's
+// router (Lab::addSegment), which runs a DHCP relay (dnsmasq --dhcp-relay):
+// the seed's "DHCP relay agent: needed only when device and DHCP server are
+// located on different network segments". dhclient's broadcasts reach the
+// server only relayed (giaddr 10.98.0.1); the server picks the segment's
+// subnet by it and leases an address there, with the router and option 143.
+// The agent reads the lease and onboards through the router.
+TEST_P(DhcpLabTest, DhclientLeaseThroughARelayFindsTheRedirectServer) {
+  if (tools_.dhclient.empty()) {
+    GTEST_SKIP() << "needs dhclient (isc-dhcp-client)";
+  }
+  Lab lab(tools_, {});
+  ASSERT_TRUE(lab.addSegment({Lab::DeviceAddressing{.v4 = false, .v6 = false}})) << lab.error();
+  ASSERT_NO_FATAL_FAILURE(startDhcp(lab, true));
+  auto deployment = deploy(lab);
+  ASSERT_NO_FATAL_FAILURE(startServers(*deployment));
+  Device& device = deployment->device(0);
+  std::string why;
+  const fs::path client = dir_.path() / "dhclient";
+  fs::create_directories(client);
+  ASSERT_NE(startDhclient(lab, lab.device(1), device.root() / "leases/dhclient.eth0.leases", client,
+                          true, why),
+            nullptr)
+      << why << dhcpLog() << relayLog();
+  // An address of the segment's pool, and the relay as the router.
+  const std::string addresses = lab.ipOutput({"-n", lab.device(1), "-4", "addr", "show"});
+  EXPECT_TRUE(std::regex_search(addresses, std::regex(R"(inet 10\.98\.0\.(1\d\d|200)/24)")))
+      << addresses;
+  EXPECT_EQ(lab.ipOutput({"-n", lab.device(1), "route", "show", "default"}),
+            "default via 10.98.0.1 dev eth0 \n");
+  device.writeConfig(Deployment::dhcpSources(false));
+  std::string output;
+  ASSERT_NO_FATAL_FAILURE(onboard(device, output));
+  expectServerLogs(*deployment, {{"SN-1", false}});
+  EXPECT_NE(relayLog().find("DHCP relay at 10.98.0.1 -> 10.99.0.1"), std::string::npos)
+      << relayLog();
+  EXPECT_NE(output.find("origin=dhcpv4 eth0 (dhclient lease "), std::string::npos) << output;
+}
+
+// A device with a static address behind the relay asks on its own: its
+// DHCPINFORM broadcast is relayed like any request, and the answer comes
+// back through the relay.
+TEST_P(DhcpLabTest, V4InformThroughARelayFindsTheRedirectServer) {
+  Lab lab(tools_, {});
+  ASSERT_TRUE(lab.addSegment({Lab::DeviceAddressing{.v4 = true, .v6 = false}})) << lab.error();
+  std::unique_ptr<Deployment> deployment;
+  std::string output;
+  ASSERT_NO_FATAL_FAILURE(onboardAskingThroughTheRelay(lab, deployment, output));
+  expectServerLogs(*deployment, {{"SN-1", false}});
+  EXPECT_NE(dhcpLog().find(informMarker()), std::string::npos) << dhcpLog();
+  EXPECT_NE(relayLog().find("DHCP relay at 10.98.0.1 -> 10.99.0.1"), std::string::npos)
+      << relayLog();
+  EXPECT_NE(output.find("origin=dhcpv4 eth0 (DHCPINFORM)"), std::string::npos) << output;
+}
+
+// IPv6 through the relay: the device's Information-Request goes to the
+// server in a Relay-Forward (link-address fd00:98::1, the server's subnet
+// for it chosen by that), the Reply comes back in a Relay-Reply; then
+// redirect, onboarding and image over IPv6 through the router.
+TEST_P(DhcpLabTest, V6OnlyDeviceBehindARelayOnboards) {
+  Lab lab(tools_, {});
+  ASSERT_TRUE(lab.addSegment({Lab::DeviceAddressing{.v4 = false, .v6 = true}})) << lab.error();
+  std::unique_ptr<Deployment> deployment;
+  std::string output;
+  ASSERT_NO_FATAL_FAILURE(onboardAskingThroughTheRelay(lab, deployment, output));
+  expectServerLogs(*deployment, {{"SN-1", true}});
+  EXPECT_NE(dhcp6Log().find(informationRequestMarker()), std::string::npos) << dhcp6Log();
+  EXPECT_NE(relayLog().find("DHCP relay at fd00:98::1 -> fd00:99::1"), std::string::npos)
+      << relayLog();
+  for (const char* seen :
+       {"origin=dhcpv6 eth0 (Information-Request)", "redirect to [fd00:99::1]:9443",
+        "downloading https://[fd00:99::1]:8080/os-2.img"}) {
+    EXPECT_NE(output.find(seen), std::string::npos) << seen << "\n" << output;
+  }
+}
+
 // ---------------------------------------------------------------- the lab itself
 
+// The lab with its second segment: the only default routes are the segment
+// devices', via the router, which has none and no link but the lab's; every
+// link of every namespace is the loopback, a lab bridge, or a veth whose peer
+// is in a lab namespace; only the router forwards. So an address outside the
+// lab is unreachable from everywhere (TEST-NET-1 and the documentation
+// prefix stand for the world).
 TEST_F(LabTest, NamespacesHaveNoRouteOutAndAreRemovedEvenAfterACrash) {
-  std::string infra, device;
+  std::string infra, device, router, behind;
   {
     Lab lab(tools_, {Lab::DeviceAddressing{}, Lab::DeviceAddressing{.v4 = false, .v6 = true}});
     ASSERT_EQ(lab.error(), "");
+    ASSERT_TRUE(lab.addSegment({Lab::DeviceAddressing{}})) << lab.error();
     infra = lab.infra();
     device = lab.device(1);
-    for (const std::string& ns : {lab.infra(), lab.device(1), lab.device(2)}) {
+    router = lab.router();
+    behind = lab.device(3);
+    ASSERT_TRUE(lab.onSegment(3));
+    ASSERT_FALSE(lab.onSegment(2));
+    for (const std::string& ns : {lab.infra(), lab.device(1), lab.device(2), lab.router()}) {
       EXPECT_EQ(lab.ipOutput({"-n", ns, "route", "show", "default"}), "") << ns;
       EXPECT_EQ(lab.ipOutput({"-n", ns, "-6", "route", "show", "default"}), "") << ns;
     }
+    EXPECT_EQ(lab.ipOutput({"-n", behind, "route", "show", "default"}),
+              "default via 10.98.0.1 dev eth0 \n");
+    EXPECT_NE(lab.ipOutput({"-n", behind, "-6", "route", "show", "default"})
+                  .find("default via fd00:98::1 dev eth0"),
+              std::string::npos);
+    const std::string labPrefix = lab.infra().substr(0, lab.infra().size() - 5);  // "infra"
+    for (const std::string& ns :
+         {lab.infra(), lab.device(1), lab.device(2), lab.router(), lab.device(3)}) {
+      for (const auto& link : linesOf(lab.ipOutput({"-n", ns, "-o", "link", "show"}))) {
+        const bool own = link.find(": lo: ") != std::string::npos ||
+                         link.find(": br0: ") != std::string::npos ||
+                         link.find(": br1: ") != std::string::npos ||
+                         link.find("link-netns " + labPrefix) != std::string::npos;
+        EXPECT_TRUE(own) << ns << ": " << link;
+      }
+      const std::string forwarding = testutil::runCommand({tools_.ip, "netns", "exec", ns, "sysctl",
+                                                           "-n", "net.ipv4.ip_forward"})
+                                         .output;
+      EXPECT_EQ(forwarding, ns == lab.router() ? "1\n" : "0\n") << ns;
+      const std::string v4 = lab.ipOutput({"-n", ns, "route", "get", "192.0.2.1"});
+      const std::string v6 = lab.ipOutput({"-n", ns, "-6", "route", "get", "2001:db8::1"});
+      if (ns == lab.device(3)) {
+        // Only as far as the router, which has no route for it.
+        EXPECT_NE(v4.find("via 10.98.0.1 dev eth0"), std::string::npos) << v4;
+        EXPECT_NE(v6.find("via fd00:98::1 dev eth0"), std::string::npos) << v6;
+      } else {
+        EXPECT_NE(v4.find("unreachable"), std::string::npos) << ns << ": " << v4;
+        EXPECT_NE(v6.find("unreachable"), std::string::npos) << ns << ": " << v6;
+      }
+    }
     // The host sees none of the lab's links.
     EXPECT_EQ(lab.ipOutput({"link", "show", kBridge}).find("state"), std::string::npos);
+    EXPECT_EQ(lab.ipOutput({"link", "show", kSegmentBridge}).find("state"), std::string::npos);
     EXPECT_TRUE(fs::exists("/var/run/netns/" + infra));
   }
-  EXPECT_FALSE(fs::exists("/var/run/netns/" + infra));
-  EXPECT_FALSE(fs::exists("/var/run/netns/" + device));
+  for (const std::string& ns : {infra, device, router, behind}) {
+    EXPECT_FALSE(fs::exists("/var/run/netns/" + ns)) << ns;
+  }
 
   // A namespace left by a run that died (its pid is gone) is swept by the next.
   pid_t gone = -1;
@@ -560,6 +706,52 @@ TEST_F(LabTest, RogueDevicesAreRefusedAndTheServerSaysWhy) {
   const Lines log = deployment->onboarding().stopAndReadDeviceLog("SN-1");
   EXPECT_EQ(countContaining(log, "rejected client-cert-untrusted"), 1) << joined(log);
   EXPECT_EQ(countContaining(log, "response "), 0) << joined(log);
+}
+
+// ---------------------------------------------------------------- deployment file server
+
+// The seed's deployment file server, separate from the bootstrap servers
+// ("for scalability should be separate"): nginx with a certificate of its
+// own from the lab's TLS CA (files.sztp.lab and the infrastructure
+// addresses), asking for the device's IDevID. The onboarding information
+// lists its URI first, the co-located file server's second. The device
+// authenticates it (its file-server trust anchor is the TLS CA: without a
+// valid certificate for 10.99.0.1 the download fails), presents its IDevID,
+// downloads the image from it and onboards; nginx's access log has the GET
+// with the device's certificate subject, and the co-located server was not
+// asked. A client without a certificate is refused.
+TEST_F(LabTest, SeparateFileServerServesTheBootImage) {
+  if (tools_.nginx.empty()) {
+    GTEST_SKIP() << "needs nginx";
+  }
+  Lab lab(tools_, {Lab::DeviceAddressing{}});
+  ASSERT_EQ(lab.error(), "");
+  auto deployment = deploy(lab);
+  std::string why;
+  ASSERT_TRUE(deployment->startFileServer(why)) << why;
+  ASSERT_NO_FATAL_FAILURE(startServers(*deployment));
+  Device& device = deployment->device(0);
+  Device::Config config = Deployment::urlSources(deployment->redirectUrl());
+  config.onboarding = "  file-server-trust-anchors: [" + (pki() / "tls/ca.crt").string() + "]\n";
+  device.writeConfig(config);
+  std::string output;
+  ASSERT_NO_FATAL_FAILURE(onboard(device, output))
+      << testutil::readText(deployment->fileServerAccessLog());
+  expectServerLogs(*deployment, {{"SN-1", false}});
+  EXPECT_NE(output.find("downloading https://10.99.0.1:8444/os-2.img"), std::string::npos)
+      << output;
+  EXPECT_EQ(output.find("downloading https://10.99.0.1:8080/"), std::string::npos) << output;
+  const Lines access = linesOf(testutil::readText(deployment->fileServerAccessLog()));
+  ASSERT_EQ(access.size(), 1u) << joined(access);
+  EXPECT_EQ(access[0].rfind("10.99.0.11 \"GET /os-2.img HTTP/1.1\" 200 65536 \"", 0), 0u)
+      << access[0];
+  EXPECT_NE(access[0].find("serialNumber=SN-1"), std::string::npos) << access[0];
+  // Without a client certificate: refused.
+  const auto anonymous =
+      testutil::runCommand({tools_.ip, "netns", "exec", lab.device(1), "curl", "-sS", "-o",
+                            "/dev/null", "-w", "%{http_code}", "--cacert",
+                            (pki() / "tls/ca.crt").string(), "https://10.99.0.1:8444/os-2.img"});
+  EXPECT_EQ(anonymous.output, "400") << anonymous.output;
 }
 
 // ---------------------------------------------------------------- removable storage
