@@ -1,6 +1,7 @@
 #include "lab/services.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -489,6 +490,158 @@ bool useTpmIdentity(agent::e2e::Device& device, const std::string& serial, const
   fs::remove(device.root() / "idevid.key");
   device.setAgentPrefix(tpm.commandPrefix());
   return true;
+}
+
+}  // namespace sztp::lab
+
+// ---------------------------------------------------------------- DHCPv6 client
+
+namespace sztp::lab {
+
+Child* startDhclient6(Lab& lab, const std::string& ns, const fs::path& leaseFile,
+                      const fs::path& directory, std::string& why) {
+  if (lab.tools().dhclient.empty()) {
+    why = "no dhclient";
+    return nullptr;
+  }
+  // `request` replaces dhclient's default list: only option 136 (Kea sends
+  // it only when asked; "always-send" is false in the emitted config).
+  writeText(directory / "dhclient6.conf",
+            "option dhcp6.sztp-redirect code 136 = string;\n"
+            "request dhcp6.sztp-redirect;\n"
+            "timeout 20;\nretry 1;\n");
+  // The leased address without duplicate address detection, so that the
+  // device can use it at once (the stock script waits for DAD instead).
+  writeText(directory / "dhclient6-script",
+            "#!/bin/sh\n"
+            "case \"$reason\" in BOUND6|RENEW6|REBIND6|REBOOT6)\n"
+            "  [ -n \"$new_ip6_address\" ] && " +
+                lab.tools().ip +
+                " -6 addr replace \"$new_ip6_address/$new_ip6_prefixlen\" dev \"$interface\" "
+                "nodad\n"
+                "  ;;\nesac\nexit 0\n");
+  ::chmod((directory / "dhclient6-script").c_str(), 0755);
+  const std::vector<std::string> argv{lab.tools().dhclient,
+                                      "-d",
+                                      "-6",
+                                      "-v",
+                                      "-cf",
+                                      (directory / "dhclient6.conf").string(),
+                                      "-lf",
+                                      leaseFile.string(),
+                                      "-pf",
+                                      (directory / "dhclient6.pid").string(),
+                                      "-sf",
+                                      (directory / "dhclient6-script").string(),
+                                      kDeviceInterface};
+  Child* child = lab.spawn(ns, argv, directory / "dhclient6.log");
+  if (child == nullptr) {
+    why = "dhclient -6: cannot start it";
+    return nullptr;
+  }
+  // dhclient writes the lease file once the Reply is taken (and the script ran).
+  for (int i = 0; i < 300 && child->running(); ++i) {
+    if (readText(leaseFile).find("option dhcp6.sztp-redirect") != std::string::npos) {
+      return child;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  why = "the dhclient -6 lease has no dhcp6.sztp-redirect option:\n" + readText(leaseFile) +
+        "\ndhclient -6:\n" + child->log();
+  return nullptr;
+}
+
+}  // namespace sztp::lab
+
+// ---------------------------------------------------------------- authoritative DNS
+
+namespace sztp::lab {
+
+std::string findNsd() {
+  for (const char* path : {"/usr/sbin/nsd", "/usr/bin/nsd", "/sbin/nsd"}) {
+    if (::access(path, X_OK) == 0) {
+      return path;
+    }
+  }
+  return "";
+}
+
+bool sztpDnsRecords(const std::vector<std::string>& args, std::string& records, std::string& why) {
+  std::vector<std::string> argv{testutil::binaryPath("sztp"), "dns"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const auto result = testutil::runCommand(argv, 30);
+  if (result.exitCode != 0) {
+    why = "sztp dns " + args.front() + " failed: " + result.output;
+    return false;
+  }
+  // runCommand merges stderr; keep only the records (notes start "sztp: ").
+  std::istringstream lines(result.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.rfind("sztp: ", 0) != 0) {
+      records += line + "\n";
+    }
+  }
+  return true;
+}
+
+Child* startAuthoritativeDns(Lab& lab, const std::string& ns,
+                             const std::vector<std::string>& listen, const std::string& domain,
+                             const std::string& records, const fs::path& directory,
+                             std::string& why) {
+  const std::string nsd = findNsd();
+  if (nsd.empty()) {
+    why = "no nsd";
+    return nullptr;
+  }
+  fs::create_directories(directory);
+  const std::string dir = directory.string();
+  const fs::path zone = directory / (domain + ".zone");
+  writeText(zone, "$TTL 60\n" + domain + ". IN SOA ns." + domain + ". hostmaster." + domain +
+                      ". 1 3600 600 86400 60\n" + domain + ". IN NS ns." + domain + ".\n" +
+                      records);
+  // username "" and chroot "" keep it root and unconfined in the test
+  // directory; database "" keeps the zone in memory; server-count 1 makes
+  // one process answer (its counters are the totals); the control socket
+  // is a local file, no keys.
+  const auto quoted = [](const std::string& text) { return "\"" + text + "\""; };
+  std::vector<std::string> lines{"server:"};
+  for (const auto& address : listen) {
+    lines.push_back("  ip-address: " + address);
+  }
+  lines.insert(lines.end(),
+               {"  port: 53", "  username: \"\"", "  chroot: \"\"", "  database: \"\"",
+                "  server-count: 1", "  verbosity: 2", "  hide-version: yes",
+                "  zonesdir: " + quoted(dir), "  pidfile: " + quoted(dir + "/nsd.pid"),
+                "  xfrdfile: " + quoted(dir + "/xfrd.state"), "  xfrdir: " + quoted(dir),
+                "  zonelistfile: " + quoted(dir + "/zone.list"), "remote-control:",
+                "  control-enable: yes", "  control-interface: " + quoted(dir + "/nsd.ctl"),
+                "zone:", "  name: " + domain, "  zonefile: " + quoted(zone.string())});
+  std::string config;
+  for (const auto& line : lines) {
+    config += line + "\n";
+  }
+  writeText(directory / "nsd.conf", config);
+  Child* child =
+      lab.spawn(ns, {nsd, "-d", "-c", (directory / "nsd.conf").string()}, directory / "nsd.log");
+  // "zone ... read with success" comes first, "nsd started" once it serves.
+  if (!waitForLog(child, "nsd started", why, "nsd")) {
+    return nullptr;
+  }
+  if (child->log().find("zone " + domain + " read with success") == std::string::npos) {
+    why = "nsd did not load the zone:\n" + child->log();
+    return nullptr;
+  }
+  return child;
+}
+
+std::string authoritativeDnsStatistics(const fs::path& directory) {
+  const std::string control = findNsd() + "-control";
+  if (::access(control.c_str(), X_OK) != 0) {
+    return "";
+  }
+  const auto result =
+      testutil::runCommand({control, "-c", (directory / "nsd.conf").string(), "stats_noreset"}, 10);
+  return result.exitCode == 0 ? result.output : "";
 }
 
 }  // namespace sztp::lab

@@ -116,3 +116,48 @@ bool useTpmIdentity(agent::e2e::Device& device, const std::string& serial,
                     const std::filesystem::path& pki, testutil::SoftwareTpm& tpm, std::string& why);
 
 }  // namespace sztp::lab
+
+// ---------------------------------------------------------------- DHCPv6 client
+
+namespace sztp::lab {
+
+/// ISC dhclient -6 in `ns` on the device interface, asking (ORO) for option
+/// 136 declared as `dhcp6.sztp-redirect` (a name discovery/lease_files.h
+/// reads by default), its lease file `leaseFile`. Stateful (Solicit,
+/// Request; its script sets the leased address): with -S (Information-
+/// Request) dhclient writes no lease file. Returns once the lease file holds
+/// the option (nullptr and `why` otherwise).
+Child* startDhclient6(Lab& lab, const std::string& ns, const std::filesystem::path& leaseFile,
+                      const std::filesystem::path& directory, std::string& why);
+
+}  // namespace sztp::lab
+
+// ---------------------------------------------------------------- authoritative DNS
+
+namespace sztp::lab {
+
+/// NSD's path, or "" when it is not installed (Debian package nsd).
+std::string findNsd();
+
+/// `sztp dns <args>` run for real (e.g. {"txt", "--serial", ...}): its
+/// zone-file lines appended to `records`; false with `why` on failure.
+bool sztpDnsRecords(const std::vector<std::string>& args, std::string& records, std::string& why);
+
+/// NSD, authoritative for `domain` only, on port 53 (UDP and TCP) of
+/// `listen` in `ns`: a zone of an SOA, an NS, and `records` (zone-file
+/// lines with absolute names, e.g. from sztpDnsRecords). It runs in the
+/// foreground without chroot or user change; configuration, zone, pid,
+/// xfrd state and zone list are in `directory`, its log (stderr) in
+/// nsd.log there. Unlike dnsmasq it serves binary TXT values and answers
+/// over TCP what does not fit UDP (X10). Returns once it serves the zone.
+Child* startAuthoritativeDns(Lab& lab, const std::string& ns,
+                             const std::vector<std::string>& listen, const std::string& domain,
+                             const std::string& records, const std::filesystem::path& directory,
+                             std::string& why);
+
+/// The query counters of the NSD started in `directory` (`nsd-control
+/// stats_noreset` over its local control socket): "num.udp=N", "num.tcp=N",
+/// "num.udp6=N", "num.tcp6=N" lines among others; "" when unavailable.
+std::string authoritativeDnsStatistics(const std::filesystem::path& directory);
+
+}  // namespace sztp::lab

@@ -15,7 +15,8 @@ test=(libgtest-dev libgmock-dev libbenchmark-dev libyang2-dev libyang2-tools cla
       python3-prometheus-client curl sqlite3
       tpm2-openssl tpm2-tools swtpm swtpm-tools rsyslog
       tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon  # the lab's TPM device (resource manager)
-      nginx)  # the lab's separate deployment file server
+      nginx  # the lab's separate deployment file server
+      nsd)  # the lab's authoritative DNS server (binary TXT over UDP and TCP)
 
 packages=("${build[@]}")
 if [[ "${1:-}" != "--runtime" ]]; then
@@ -43,7 +44,7 @@ if [[ $(id -u) -ne 0 ]]; then
   as_root=(sudo)
 fi
 echo "install-deps: installing ${missing[*]}"
-# nginx, rsyslog, tpm2-abrmd, dnsmasq and Kea would start system services on
+# nginx, nsd, rsyslog, tpm2-abrmd, dnsmasq and Kea would start system services on
 # installation (nginx on port 80); the tests and the demo run their own
 # instances, so nothing is started while installing (policy-rc.d, see
 # invoke-rc.d(8)), unless the machine has a policy of its own.

@@ -11,7 +11,7 @@ TEST_F(CliTest, HelpIsEnoughOnItsOwn) {
   auto top = sztp({"--help"});
   EXPECT_EQ(top.exitCode, 0);
   for (const char* word : {"pki", "voucher", "owner-cert", "conveyed-info", "verify", "show",
-                           "dhcp", "reason-codes", "Exit status"}) {
+                           "dhcp", "dns", "reason-codes", "Exit status"}) {
     EXPECT_NE(top.output.find(word), std::string::npos) << word;
   }
   auto verify = sztp({"verify", "--help"});
@@ -135,6 +135,8 @@ TEST_F(CliTest, EveryOptionIsDocumented) {
                                                           {"dhcp", "encode"},
                                                           {"dhcp", "decode"},
                                                           {"dhcp", "config"},
+                                                          {"dns", "txt"},
+                                                          {"dns", "srv"},
                                                           {"reason-codes"}};
   const std::regex option("--[a-z][a-z0-9-]+");
   for (auto args : commands) {

@@ -1,16 +1,17 @@
 // The network lab (issue 5), end to end: real DHCP servers (dnsmasq, Kea)
-// configured from `sztp dhcp config`, a real DNS server (dnsmasq) and syslog
-// server (rsyslogd), two real sztp-servers (a redirect server and an
-// onboarding server with its file server) in an infrastructure namespace,
-// the real sztp-agent in device namespaces joined to it by a bridge
-// (deployment.h says how the servers answer). Scenarios: DHCPv4 INFORM and
-// dhclient lease, DHCPv6-only (each with dnsmasq and Kea, and again for a
-// device behind a router and DHCP relay), DNS SRV, remote syslog over UDP
-// and TCP, a rogue DHCP server, a tampered image, three devices at once,
-// rogue devices, a separate deployment file server (nginx), removable
-// storage.
+// configured from `sztp dhcp config`, real DNS servers (dnsmasq, and NSD
+// serving what `sztp dns` prints) and a syslog server (rsyslogd), two real
+// sztp-servers (a redirect server and an onboarding server with its file
+// server) in an infrastructure namespace, the real sztp-agent in device
+// namespaces joined to it by a bridge (deployment.h says how the servers
+// answer). Scenarios: DHCPv4 INFORM and dhclient lease, DHCPv6-only (each
+// with dnsmasq and Kea, and again for a device behind a router and DHCP
+// relay), DNS SRV, DNS TXT with signed onboarding information over TCP,
+// remote syslog over UDP and TCP, a rogue DHCP server, a tampered image,
+// three devices at once, rogue devices, a separate deployment file server
+// (nginx), removable storage.
 //
-// Needs root, `ip`, dnsmasq and Kea (dhclient, rsyslogd, nginx for their tests);
+// Needs root, `ip`, dnsmasq and Kea (dhclient, rsyslogd, nginx, nsd for their tests);
 // skipped with the reason otherwise. Every namespace and process goes with
 // the Lab (RAII), also when an assertion fails.
 
@@ -489,7 +490,8 @@ TEST_F(LabTest, RogueDhcpServerIsRefusedAndTheNextSourceOnboards) {
 // server for <serial>._sztp.sztp.lab TXT (none: NXDOMAIN), then for the SRV
 // _sztp._tcp.sztp.lab, which names the redirect server; the same resolver
 // gives its addresses. No TXT record carries bootstrapping data here:
-// dnsmasq cannot publish binary TXT values (they hold NUL octets).
+// dnsmasq cannot publish binary TXT values (they hold NUL octets); the next
+// test serves them with NSD.
 TEST_F(LabTest, DnsSrvRecordFindsTheRedirectServer) {
   Lab lab(tools_, {Lab::DeviceAddressing{}});
   ASSERT_EQ(lab.error(), "");
@@ -520,6 +522,92 @@ TEST_F(LabTest, DnsSrvRecordFindsTheRedirectServer) {
     EXPECT_NE(queries.find(seen), std::string::npos) << seen << "\n" << queries;
   }
   EXPECT_NE(output.find("dns SRV _sztp._tcp.sztp.lab"), std::string::npos) << output;
+}
+
+// DNS as the only source, served by a real authoritative server (NSD): the
+// zone holds what `sztp dns srv` and `sztp dns txt` print. The device-specific
+// TXT (X6) carries signed onboarding information — conveyed information,
+// owner certificate and voucher, several kilobytes split over many
+// character-strings — so the device bootstraps from it without any server
+// (X4: the SRV is never needed). Too large for a 512-octet UDP answer, it
+// arrives over TCP after a truncated UDP answer (X10), as NSD's counters show.
+TEST_F(LabTest, DnsTxtRecordFromNsdCarriesSignedOnboardingInformation) {
+  if (findNsd().empty()) {
+    GTEST_SKIP() << "needs nsd (nsd)";
+  }
+  Lab lab(tools_, {Lab::DeviceAddressing{}, Lab::DeviceAddressing{}});
+  ASSERT_EQ(lab.error(), "");
+  for (std::size_t k : {1u, 2u}) {
+    ASSERT_TRUE(lab.setEtcFile(lab.device(k), "resolv.conf",
+                               "nameserver " + kV4 + "\nsearch " + kDomain + "\n"))
+        << lab.error();
+  }
+  auto deployment = deploy(lab, 2);
+  Device& device = deployment->device(0);
+  const std::string log = device.effectsLog().string();
+  const fs::path bundle = dir_.path() / "dns-bundle";
+  std::string why;
+  ASSERT_TRUE(deployment->writeBundle(
+      bundle, "SN-1",
+      "onboarding-information:\n"
+      "  pre-configuration-script: {text: \"#!/bin/sh\\necho pre-script >> " +
+          log +
+          "\\n\"}\n"
+          "  configuration-handling: merge\n"
+          "  configuration: {text: \"<config/>\"}\n",
+      why))
+      << why;
+  const fs::path data = bundle / "SN-1/bootstrapping-data";
+  std::string records;
+  ASSERT_TRUE(sztpDnsRecords({"srv", "--domain", kDomain, "--uri",
+                              "https://" + std::string(kRedirectName) + ":" + kRedirectPort,
+                              "--address", kV4, "--address", kV6},
+                             records, why))
+      << why;
+  ASSERT_TRUE(sztpDnsRecords({"txt", "--serial", "SN-1", "--domain", kDomain, "--conveyed-info",
+                              (data / "conveyed-information.cms").string(), "--owner-cert",
+                              (data / "owner-certificate.cms").string(), "--voucher",
+                              (data / "ownership-voucher.vcj").string()},
+                             records, why))
+      << why;
+  ASSERT_GT(records.size(), 1024u) << records;
+  // SN-2's record: the same kind of onboarding information, unsigned.
+  const fs::path unsignedInfo = dir_.path() / "unsigned.cms";
+  const fs::path yaml = bundle / "SN-1-onboarding.yaml";
+  const auto made =
+      testutil::runCommand({testutil::binaryPath("sztp"), "conveyed-info", "create", "--unsigned",
+                            "--description", yaml.string(), "-o", unsignedInfo.string()});
+  ASSERT_EQ(made.exitCode, 0) << made.output;
+  ASSERT_TRUE(sztpDnsRecords(
+      {"txt", "--serial", "SN-2", "--domain", kDomain, "--conveyed-info", unsignedInfo.string()},
+      records, why))
+      << why;
+  const fs::path where = dir_.path() / "nsd";
+  Child* dns = startAuthoritativeDns(lab, lab.infra(), {kV4, kV6}, kDomain, records, where, why);
+  ASSERT_NE(dns, nullptr) << why;
+  device.writeConfig(agent::e2e::withSources("  order: [dns]\n  dns:\n    mdns: false\n"));
+  std::string output;
+  ASSERT_TRUE(Deployment::boot(device, "completed", output, why)) << why << dns->log();
+  EXPECT_EQ(device.effects(), (Lines{"pre-script", "apply-merge <config/>"}))
+      << joined(device.effects()) << output;
+  EXPECT_NE(output.find("dns TXT SN-1._sztp.sztp.lab"), std::string::npos) << output;
+  EXPECT_EQ(output.find("dns SRV"), std::string::npos) << output;
+  const std::string statistics = authoritativeDnsStatistics(where);
+  const std::regex tcp(R"(num\.tcp6?=([1-9][0-9]*))");
+  EXPECT_TRUE(std::regex_search(statistics, tcp)) << statistics;
+
+  // §4.2: DNS is untrusted; unsigned onboarding information from it is
+  // refused and nothing is applied. The device goes on to the SRV (X4),
+  // whose redirect server is not running here, and fails.
+  Device& unsignedDevice = deployment->device(1);
+  unsignedDevice.writeConfig(agent::e2e::withSources("  order: [dns]\n  dns:\n    mdns: false\n"));
+  const auto run = unsignedDevice.runAgent({}, 60);
+  const auto status = unsignedDevice.status();
+  EXPECT_EQ(status.state, "failed") << status.json << run.output;
+  EXPECT_NE(run.output.find("dns TXT SN-2._sztp.sztp.lab"), std::string::npos) << run.output;
+  EXPECT_TRUE(unsignedDevice.effects().empty()) << joined(unsignedDevice.effects());
+  EXPECT_NE(status.json.find("unsigned-onboarding-untrusted-source"), std::string::npos)
+      << status.json << run.output;
 }
 
 // ---------------------------------------------------------------- syslog

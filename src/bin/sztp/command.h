@@ -37,6 +37,8 @@ void addShowCommand(CLI::App& root, Commands& commands, const Context& context);
 void addDhcpCommands(CLI::App& root, Commands& commands, const Context& context);
 /// `sztp dhcp config`, added to the `dhcp` group by addDhcpCommands.
 void addDhcpConfigCommand(CLI::App& dhcp, Commands& commands);
+/// `sztp dns txt|srv`: zone-file records for DNS as a source (cmd_dns.cc).
+void addDnsCommands(CLI::App& root, Commands& commands, const Context& context);
 void addReasonCodesCommand(CLI::App& root, Commands& commands, const Context& context);
 
 /// Prints "sztp: error: <reason>: <message>" to stderr; returns `exitCode`.

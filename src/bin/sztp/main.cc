@@ -77,6 +77,7 @@ int run(int argc, char** argv) {
   addVerifyCommand(app, commands, context);
   addShowCommand(app, commands, context);
   addDhcpCommands(app, commands, context);
+  addDnsCommands(app, commands, context);
   addReasonCodesCommand(app, commands, context);
   addAdminCommands(app, commands, context);
 

@@ -135,6 +135,51 @@ TEST(DhclientLeases, ReadsLease6WithNestedBlocks) {
   EXPECT_EQ((*leases)[0].domainName, "lab.example.");
 }
 
+// A lease captured from ISC dhclient 4.4.3 -6 (the network lab,
+// tests/lab/lab_dhcpv6_lease_test.cc) after a stateful exchange with
+// dnsmasq: option 136 declared as `dhcp6.sztp-redirect` (string), which
+// dhclient writes as colon hex (its octets are not all printable), beside a
+// status-code of a word and a string, and a binary default-duid.
+TEST(DhclientLeases, ReadsRealDhclient6LeaseWithDeclaredOption) {
+  const std::string text =
+      "default-duid \"\\000\\001\\000\\0012\\244A\\037\\026\\277PSY\\230\";\n"
+      "lease6 {\n"
+      "  interface \"eth0\";\n"
+      "  ia-na 50:53:59:98 {\n"
+      "    starts 1796310177;\n"
+      "    renew 300;\n"
+      "    rebind 525;\n"
+      "    iaaddr fd00:99::155 {\n"
+      "      starts 1796310177;\n"
+      "      preferred-life 600;\n"
+      "      max-life 600;\n"
+      "    }\n"
+      "  }\n"
+      "  option dhcp6.client-id 0:1:0:1:32:a4:41:1f:16:bf:50:53:59:98;\n"
+      "  option dhcp6.server-id 0:3:0:1:46:e5:53:39:22:40;\n"
+      "  option dhcp6.sztp-redirect "
+      "0:16:68:74:74:70:73:3a:2f:2f:31:30:2e:39:39:2e:30:2e:31:3a:38:34:34:33:0:19:68:74:74:70:73:"
+      "3a:2f:2f:5b:66:64:30:30:3a:39:39:3a:3a:31:5d:3a:38:34:34:33;\n"
+      "  option dhcp6.status-code success \"success\";\n"
+      "}\n";
+  auto leases = parseDhclientLeases(text);
+  ASSERT_TRUE(leases.ok()) << leases.error().describe();
+  ASSERT_EQ(leases->size(), 1u);
+  const Lease& lease = (*leases)[0];
+  EXPECT_EQ(lease.family, IpFamily::V6);
+  EXPECT_EQ(lease.interfaceName, "eth0");
+  EXPECT_EQ(uris(lease),
+            (std::vector<std::string>{"https://10.99.0.1:8443", "https://[fd00:99::1]:8443"}));
+  EXPECT_EQ(lease.obtained, 1796310177);
+  // Not under a name the operator did not configure.
+  LeaseOptionNames other;
+  other.dhclientV6 = {"dhcp6.unknown-136"};
+  auto unnamed = parseDhclientLeases(text, other);
+  ASSERT_TRUE(unnamed.ok());
+  ASSERT_EQ(unnamed->size(), 1u);
+  EXPECT_FALSE((*unnamed)[0].redirect.has_value());
+}
+
 TEST(DhclientLeases, RefusesUnterminatedAndOversized) {
   EXPECT_EQ(parseDhclientLeases("lease { interface \"eth0").error(), DiscoveryErrc::LeaseMalformed);
   EXPECT_EQ(parseDhclientLeases("lease { interface \"eth0\";").error(),
