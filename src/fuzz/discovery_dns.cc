@@ -54,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t usable = 0;
     for (const auto& r : srv->srv) {
       check(r.target.size() <= 255);
-      usable += r.target.empty() ? 0 : 1;
+      // RFC 2782: a target of "." says the service is not available here.
+      usable += (r.target.empty() || r.target == ".") ? 0 : 1;
     }
     std::uint32_t state = 1;
     auto ordered = d::orderSrvRecords(srv->srv, [&](std::uint32_t n) {
