@@ -90,6 +90,18 @@ bool waitForSockets(const Lab& lab, Child* child, const std::string& ns, const s
   return false;
 }
 
+/// Waits (`tries` × 50 ms) while `child` runs until `file` holds `text`:
+/// for a DHCP client's lease, written once the answer is taken.
+bool waitForFileText(Child* child, const fs::path& file, const std::string& text, int tries) {
+  for (int i = 0; i < tries && child->running(); ++i) {
+    if (readText(file).find(text) != std::string::npos) {
+      return true;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
 /// Waits until the log holds `text` while the child runs.
 bool waitForLog(Child* child, const std::string& text, std::string& why, const std::string& name) {
   if (child == nullptr) {
@@ -391,11 +403,8 @@ Child* startDhclient(Lab& lab, const std::string& ns, const fs::path& leaseFile,
   if (!waitForLog(child, "bound to", why, "dhclient")) {
     return nullptr;
   }
-  for (int i = 0; i < 100; ++i) {
-    if (readText(leaseFile).find("option sztp-redirect") != std::string::npos) {
-      return child;
-    }
-    std::this_thread::sleep_for(50ms);
+  if (waitForFileText(child, leaseFile, "option sztp-redirect", 100)) {
+    return child;
   }
   why = "the dhclient lease has no sztp-redirect option:\n" + readText(leaseFile);
   return nullptr;
@@ -540,11 +549,8 @@ Child* startDhclient6(Lab& lab, const std::string& ns, const fs::path& leaseFile
     return nullptr;
   }
   // dhclient writes the lease file once the Reply is taken (and the script ran).
-  for (int i = 0; i < 300 && child->running(); ++i) {
-    if (readText(leaseFile).find("option dhcp6.sztp-redirect") != std::string::npos) {
-      return child;
-    }
-    std::this_thread::sleep_for(50ms);
+  if (waitForFileText(child, leaseFile, "option dhcp6.sztp-redirect", 300)) {
+    return child;
   }
   why = "the dhclient -6 lease has no dhcp6.sztp-redirect option:\n" + readText(leaseFile) +
         "\ndhclient -6:\n" + child->log();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -13,6 +15,12 @@ struct CommandResult {
 /// Runs `argv` (no shell) with a time limit, capturing its output. Used to
 /// drive real counterparts: the openssl CLI, our own binaries.
 CommandResult runCommand(const std::vector<std::string>& argv, int timeoutSeconds = 60);
+
+/// Starts `argv` (no shell; argv[0] looked up on PATH) in the background,
+/// stdin from /dev/null, stdout and stderr appended to `logFile` (or
+/// discarded when it is empty). posix_spawn, never fork (runCommand says
+/// why). The pid, or -1 when it cannot be started; the caller reaps it.
+pid_t spawnLogged(const std::vector<std::string>& argv, const std::string& logFile);
 
 /// True when `program` is found on PATH.
 bool haveProgram(const std::string& program);

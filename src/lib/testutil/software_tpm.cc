@@ -122,25 +122,7 @@ std::vector<std::string> SoftwareTpm::commandPrefix() const {
 pid_t SoftwareTpm::spawn(const std::vector<std::string>& argv, const std::string& log) {
   std::vector<std::string> full = prefix_;
   full.insert(full.end(), argv.begin(), argv.end());
-  std::vector<char*> args;
-  for (auto& a : full) {
-    args.push_back(a.data());
-  }
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (!log.empty()) {
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  }
-  // posix_spawn, not fork: the callers have threads (testutil/command.cc says why).
-  pid_t pid = -1;
-  if (::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) {
-    pid = -1;
-  }
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
+  return spawnLogged(full, log);
 }
 
 bool SoftwareTpm::startResourceManager() {

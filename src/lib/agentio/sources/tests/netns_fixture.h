@@ -21,8 +21,7 @@
 #include <vector>
 
 #include "agentio/sources/source_net.h"
-
-extern char** environ;
+#include "testutil/command.h"
 
 namespace sztp::agentio::nettest {
 
@@ -36,23 +35,8 @@ inline std::optional<std::string> findTool(const std::string& name) {
   return std::nullopt;
 }
 
-inline pid_t spawn(std::vector<std::string> args, const std::string& output = "/dev/null") {
-  std::vector<char*> argv;
-  for (auto& a : args) {
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  ::posix_spawn_file_actions_init(&actions);
-  ::posix_spawn_file_actions_addopen(&actions, 1, output.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                     0644);
-  ::posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid = -1;
-  if (::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
-    pid = -1;
-  }
-  ::posix_spawn_file_actions_destroy(&actions);
-  return pid;
+inline pid_t spawn(const std::vector<std::string>& args, const std::string& output = "") {
+  return testutil::spawnLogged(args, output);
 }
 
 inline int run(const std::vector<std::string>& args) {
