@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "client/client_error.h"
+#include "crypto/openssl_errors.h"
 #include "crypto/providers.h"
 #include "net/asio_config.h"
 
@@ -93,17 +94,10 @@ std::string tlsPropertyQuery(const crypto::PrivateKey& key) {
 }  // namespace
 
 std::string opensslErrors() {
-  std::string text;
-  while (const unsigned long code = ERR_get_error()) {
-    char line[256];
-    ERR_error_string_n(code, line, sizeof line);
-    if (!text.empty()) {
-      text += "; ";
-    }
-    text += line;
-  }
+  std::string text = crypto::drainOpensslErrors();
   return text.empty() ? "unknown OpenSSL error" : text;
 }
+
 bool isIpLiteral(const std::string& host) {
   beast::error_code ec;
   (void)asio::ip::make_address(host, ec);

@@ -8,10 +8,11 @@
 
 #include "common/display_text.h"
 #include "crypto/crypto_error.h"
+#include "crypto/openssl_errors.h"
 
-namespace sztp::crypto::detail {
+namespace sztp::crypto {
 
-std::string drainErrors() {
+std::string drainOpensslErrors() {
   std::string text;
   unsigned long code = 0;
   while ((code = ERR_get_error()) != 0) {
@@ -25,9 +26,13 @@ std::string drainErrors() {
   return text;
 }
 
+}  // namespace sztp::crypto
+
+namespace sztp::crypto::detail {
+
 Error opensslError(std::error_code code, std::string_view what) {
   std::string detail(what);
-  const std::string queue = drainErrors();
+  const std::string queue = drainOpensslErrors();
   if (!queue.empty()) {
     detail += detail.empty() ? "" : ": ";
     detail += queue;

@@ -86,10 +86,6 @@ using X509ExtensionPtr =
     std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION, X509_EXTENSION_free>>;
 using X509RevokedPtr = std::unique_ptr<X509_REVOKED, Deleter<X509_REVOKED, X509_REVOKED_free>>;
 
-/// Drains OpenSSL's (thread-local) error queue into one line, so that a failed
-/// call's cause reaches the Error detail and no stale entry confuses the next call.
-std::string drainErrors();
-
 /// An Error of `code` whose detail is `what` plus the drained OpenSSL queue.
 Error opensslError(std::error_code code, std::string_view what);
 
